@@ -1,0 +1,52 @@
+"""The `iapt` command line.
+
+Subcommands live in their own modules and are imported only when run, so `iapt --help` stays fast and
+a broken optional dependency of one command never stops the others.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import Any
+
+import click
+
+# name -> (module, attribute, one-line help)
+_COMMANDS: dict[str, tuple[str, str, str]] = {
+    "load": ("iapt_warehouse.landing.cli", "load", "Load submission packages into the landing layer."),
+    "synth": ("iapt_warehouse.synth.cli", "synth", "Write synthetic submission packages."),
+}
+
+
+class _LazyGroup(click.Group):
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted(_COMMANDS)
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name not in _COMMANDS:
+            return None
+        module_name, attr, _ = _COMMANDS[cmd_name]
+        try:
+            module = importlib.import_module(module_name)
+        except ModuleNotFoundError as exc:  # a command whose module is not there yet
+            if exc.name and module_name.startswith(exc.name):
+                return None
+            raise
+        command: Any = getattr(module, attr)
+        assert isinstance(command, click.Command)
+        return command
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        rows = [(name, help_) for name, (_, _, help_) in sorted(_COMMANDS.items())]
+        with formatter.section("Commands"):
+            formatter.write_dl(rows)
+
+
+@click.group(cls=_LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="iapt-warehouse")
+def cli() -> None:
+    """IAPT (NHS Talking Therapies) warehouse tools."""
+
+
+def main() -> None:
+    cli()
