@@ -7,6 +7,8 @@ a broken optional dependency of one command never stops the others.
 from __future__ import annotations
 
 import importlib
+import os
+import sys
 from typing import Any
 
 import click
@@ -49,4 +51,11 @@ def cli() -> None:
 
 
 def main() -> None:
-    cli()
+    """Entry point: an unexpected failure prints one line (set IAPT_DEBUG=1 for the traceback), exit 2."""
+    try:
+        cli(standalone_mode=True)
+    except Exception as exc:  # last resort: bad input is handled inside each command
+        if os.environ.get("IAPT_DEBUG"):
+            raise
+        click.echo(f"error: unexpected {type(exc).__name__}: {exc} (set IAPT_DEBUG=1 to see where)", err=True)
+        sys.exit(2)

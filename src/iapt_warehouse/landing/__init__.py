@@ -1,0 +1,1 @@
+"""The landing layer: submission packages into DuckDB schema `landing`, nothing lost."""

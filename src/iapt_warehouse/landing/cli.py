@@ -1,0 +1,103 @@
+"""`iapt load PATH... [--db FILE]`.
+
+Exit codes: 0 every package was accepted (or had been loaded before), 1 at least one package was
+rejected whole, 2 usage or system error. Bad input never produces a traceback.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from iapt_warehouse import config
+from iapt_warehouse.landing.loader import LoaderError, LoadReport, PackageOutcome
+from iapt_warehouse.landing.loader import load as load_packages
+from iapt_warehouse.landing.packages import UsageError
+
+
+@click.command(name="load")
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option(
+    "--db",
+    type=click.Path(path_type=Path, dir_okay=False),
+    default=None,
+    help="Warehouse file (default: $IAPT_DUCKDB_PATH or warehouse/iapt.duckdb).",
+)
+@click.option("--quiet", "-q", is_flag=True, help="Print only the summary.")
+def load(paths: tuple[Path, ...], db: Path | None, quiet: bool) -> None:
+    """Load the submission packages (directories or .zip files) found under PATHS."""
+    console = Console(stderr=False, highlight=False)
+    target = config.db_path(db)
+    progress = Progress(
+        TextColumn("loading"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=console,
+        transient=True,
+        disable=quiet or not console.is_terminal,
+    )
+    task = progress.add_task("load", total=None)
+
+    def on_package(outcome: PackageOutcome) -> None:
+        if quiet:
+            return
+        if outcome.result == "loaded":
+            extra = f", {outcome.rows_rejected:,} rows rejected" if outcome.rows_rejected else ""
+            progress.console.print(
+                f"[green]loaded[/] {outcome.name}: {outcome.org_code_provider} {outcome.reporting_period_start}"
+                f" {outcome.submission_window}, {outcome.rows_loaded:,} rows{extra} -> {outcome.status}"
+            )
+        elif outcome.result == "already_loaded":
+            progress.console.print(f"[yellow]skipped[/] {outcome.name}: same content already loaded ({outcome.status})")
+        else:
+            progress.console.print(f"[red]rejected[/] {outcome.name}: {outcome.reason}")
+
+    try:
+        with progress:
+            report = load_packages(
+                list(paths),
+                target,
+                on_package=on_package,
+                on_progress=lambda done, total: progress.update(task, completed=done, total=total),
+            )
+    except UsageError as exc:
+        console.print(f"[red]error:[/] {exc}")
+        sys.exit(2)
+    except LoaderError as exc:
+        console.print(f"[red]error:[/] {exc}")
+        sys.exit(2)
+    _print_summary(console, report, target)
+    sys.exit(1 if report.count("rejected") else 0)
+
+
+def _print_summary(console: Console, report: LoadReport, target: Path) -> None:
+    if not report.outcomes:
+        console.print("no submission packages found")
+        return
+    table = Table(title=f"Load into {target}", show_edge=False)
+    for col in ("packages", "loaded", "already loaded", "rejected whole", "rows loaded", "rows rejected"):
+        table.add_column(col, justify="right")
+    table.add_row(
+        str(len(report.outcomes)),
+        str(report.count("loaded")),
+        str(report.count("already_loaded")),
+        str(report.count("rejected")),
+        f"{report.rows_loaded:,}",
+        f"{report.rows_rejected:,}",
+    )
+    console.print(table)
+    if report.count("already_loaded") == len(report.outcomes):
+        console.print("nothing to do: every package had been loaded before (loading is idempotent)")
+    rejected = [o for o in report.outcomes if o.result == "rejected"]
+    if rejected:
+        console.print(f"[red]{len(rejected)} package(s) rejected whole[/] (details in landing.rejections):")
+        for o in rejected:
+            console.print(f"  {o.path}: {o.reason}")
+    if report.rows_rejected:
+        console.print("row-level rejections, with line numbers and reasons, are in landing.rejections")

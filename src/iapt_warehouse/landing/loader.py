@@ -1,0 +1,554 @@
+"""Loading readable packages into schema `landing`, row by row accounted for.
+
+Packages are loaded in batches, set-based: for each table, DuckDB's CSV reader reads that table's file of
+every package in the batch at once, one SQL statement finds the rows to reject and why, and one statement
+inserts the rest. A batch is one transaction, so a package is either wholly visible or not at all; if a
+batch fails, its packages are retried one at a time so that one bad package never stops the others.
+
+Row-level rules (structural, as NHS Digital applies on submission; codes and ranges are *not* checked
+here, they load and become data-quality findings):
+  missing_item   a key or required item is empty
+  bad_date       a date, time or timestamp is not in its version's format, or is not a real date
+  bad_number     a numeric item is not a finite number
+  duplicate_key  the record's key repeats within the package (every copy is rejected)
+  orphan         the record's parent is absent from the package (contact without referral, ...)
+  parent_rejected  the record's parent is in the package but was itself rejected
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import shutil
+import tempfile
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import duckdb
+
+from iapt_warehouse import config, contract
+from iapt_warehouse.landing import schema
+from iapt_warehouse.landing.packages import Package, PackageRef, discover, open_package
+from iapt_warehouse.landing.schema import quote
+
+BATCH_MAX_BYTES = 512 * 1024**2
+BATCH_MAX_PACKAGES = 200
+VALUE_WIDTH = 200
+CSV_OPTIONS = (
+    "filename='_file', union_by_name=true, all_varchar=true, header=true, delim=',', quote='\"', escape='\"',"
+    " max_line_size=16777216"
+)
+
+
+class LoaderError(Exception):
+    """A system problem (the warehouse file cannot be opened, ...): exit code 2."""
+
+
+@dataclass
+class PackageOutcome:
+    """What happened to one package."""
+
+    name: str
+    path: str
+    submission_id: str
+    result: str  # loaded | already_loaded | rejected
+    status: str | None = None  # status in landing.submissions after the load
+    reason: str | None = None
+    org_code_provider: str | None = None
+    reporting_period_start: str | None = None
+    submission_window: str | None = None
+    rows_submitted: int = 0
+    rows_loaded: int = 0
+    rows_rejected: int = 0
+
+
+@dataclass
+class LoadReport:
+    outcomes: list[PackageOutcome] = field(default_factory=list)
+
+    def count(self, result: str) -> int:
+        return sum(1 for o in self.outcomes if o.result == result)
+
+    @property
+    def rows_loaded(self) -> int:
+        return sum(o.rows_loaded for o in self.outcomes)
+
+    @property
+    def rows_rejected(self) -> int:
+        return sum(o.rows_rejected for o in self.outcomes)
+
+
+@dataclass(frozen=True)
+class _Check:
+    index: int
+    item: str
+    rule: str
+    reason: str
+    condition: str  # SQL over the staged row; true when the row fails
+    value: str  # SQL for the offending value
+
+
+def connect(db: Path, read_only: bool = False) -> duckdb.DuckDBPyConnection:
+    """Open the warehouse with the configured memory limit and threads; a clear error when it is locked."""
+    if not read_only:
+        db.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        con = duckdb.connect(str(db), read_only=read_only)
+    except duckdb.IOException as exc:
+        message = str(exc)
+        if "lock" in message.lower():
+            raise LoaderError(
+                f"the warehouse {db} is open in another process (a dbt run, a BI tool?); close it and retry"
+            ) from None
+        raise LoaderError(f"cannot open the warehouse {db}: {message.splitlines()[0]}") from None
+    con.execute(f"set memory_limit = '{config.duckdb_memory_limit()}'")
+    con.execute(f"set threads = {int(config.duckdb_threads())}")
+    return con
+
+
+def load(
+    paths: Sequence[str | Path],
+    db: Path,
+    on_package: Callable[[PackageOutcome], None] | None = None,
+    on_progress: Callable[[int, int], None] | None = None,
+) -> LoadReport:
+    """Load every package found under `paths` into the warehouse file `db`."""
+    refs = discover(paths)
+    con = connect(db)
+    report = LoadReport()
+    workroot = Path(tempfile.mkdtemp(prefix="iapt-load-"))
+    try:
+        schema.ensure(con)
+        known = {
+            r[0]: (r[1], r[2])
+            for r in con.execute("select submission_id, status, rejection_reason from landing.submissions").fetchall()
+        }
+        batch: list[Package] = []
+        batch_bytes = 0
+
+        def flush() -> None:
+            nonlocal batch, batch_bytes
+            if batch:
+                for outcome in _load_batch_safely(con, batch):
+                    report.outcomes.append(outcome)
+                    if on_package:
+                        on_package(outcome)
+            batch, batch_bytes = [], 0
+
+        for done, ref in enumerate(refs, 1):
+            package = open_package(ref, workroot)
+            previous = known.get(package.submission_id)
+            if previous is not None or any(p.submission_id == package.submission_id for p in batch):
+                package.cleanup()
+                status, reason = previous if previous else ("in this run", None)
+                outcome = PackageOutcome(
+                    name=ref.name,
+                    path=str(ref.path),
+                    submission_id=package.submission_id,
+                    result="already_loaded",
+                    status=status,
+                    reason=reason,
+                )
+                report.outcomes.append(outcome)
+                if on_package:
+                    on_package(outcome)
+            else:
+                batch.append(package)
+                batch_bytes += package.total_bytes
+                if batch_bytes >= BATCH_MAX_BYTES or len(batch) >= BATCH_MAX_PACKAGES:
+                    flush()
+            if on_progress:
+                on_progress(done, len(refs))
+        flush()
+        con.execute("checkpoint")
+    finally:
+        con.close()
+        shutil.rmtree(workroot, ignore_errors=True)
+    return report
+
+
+# ----------------------------------------------------------------------------------------------- batches
+
+
+def _load_batch_safely(con: duckdb.DuckDBPyConnection, batch: list[Package]) -> list[PackageOutcome]:
+    try:
+        try:
+            return _load_batch(con, batch)
+        except _FileUnreadable as exc:
+            _rollback(con)
+            if len(batch) > 1:
+                outcomes: list[PackageOutcome] = []
+                for package in batch:
+                    outcomes.extend(_load_batch_safely(con, [package]))
+                return outcomes
+            batch[0].rejection = exc.reason
+            return _load_batch(con, batch)
+    finally:
+        for package in batch:
+            package.cleanup()
+
+
+def _rollback(con: duckdb.DuckDBPyConnection) -> None:
+    with contextlib.suppress(duckdb.Error):
+        con.rollback()
+
+
+class _FileUnreadable(Exception):
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+def _load_batch(con: duckdb.DuckDBPyConnection, batch: list[Package]) -> list[PackageOutcome]:
+    loaded_at = datetime.now().replace(microsecond=0)
+    good = [p for p in batch if p.rejection is None]
+    con.begin()
+    try:
+        seq = int(con.execute("select coalesce(max(load_seq), 0) from landing.submissions").fetchall()[0][0])
+        file_counts: dict[tuple[str, str], tuple[int, int]] = {}
+        if good:
+            con.execute("create or replace temp table _batch_files (path varchar, sid varchar, src varchar)")
+            con.executemany(
+                "insert into _batch_files values (?, ?, ?)",
+                [[str(f.path), p.submission_id, f.path.name] for p in good for f in p.files],
+            )
+            for version in contract.VERSIONS:
+                members = [p for p in good if p.header is not None and p.header.dataset_version == version]
+                if members:
+                    file_counts.update(_load_version(con, version, members, loaded_at))
+        outcomes = []
+        for package in batch:
+            seq += 1
+            outcomes.append(_record_submission(con, package, file_counts, seq, loaded_at))
+        _recompute_status(con, batch)
+        con.commit()
+    except BaseException:
+        _rollback(con)
+        raise
+    statuses = dict(
+        con.execute(
+            "select submission_id, status from landing.submissions where submission_id in (select unnest(?))",
+            [[o.submission_id for o in outcomes]],
+        ).fetchall()
+    )
+    for outcome in outcomes:
+        outcome.status = statuses.get(outcome.submission_id)
+    return outcomes
+
+
+def _load_version(
+    con: duckdb.DuckDBPyConnection, version: str, members: list[Package], loaded_at: datetime
+) -> dict[tuple[str, str], tuple[int, int]]:
+    """Load one version's tables for the batch; returns (submission id, file) -> (rows, rows loaded)."""
+    counts: dict[tuple[str, str], tuple[int, int]] = {}
+    tables = contract.tables(version)
+    parent_tables = {i.parent_table for t in tables.values() for i in t.parent_refs if i.parent_table}
+    for name in parent_tables:
+        con.execute(f"create or replace temp table {_keys_name(name)} (sid varchar, k varchar, accepted boolean)")
+    for table in tables.values():
+        files = [(p, f) for p in members for f in p.files if f.table.name == table.name]
+        for p, f in files:
+            counts[(p.submission_id, f.path.name)] = (0, 0)
+        if not files:
+            continue
+        _add_extra_columns(con, table, sorted({c for _, f in files for c in f.extra_columns}))
+        try:
+            con.execute(
+                f"create or replace temp table _raw as select * from read_csv(?, {CSV_OPTIONS})",
+                [[str(f.path) for _, f in files]],
+            )
+        except duckdb.Error as exc:
+            raise _FileUnreadable(_csv_error(table.file_name, exc)) from None
+        submitted = [c[0] for c in con.execute("describe _raw").fetchall() if c[0] != "_file"]
+        checks = _checks(table, submitted)
+        _stage_checks(con, table, checks, submitted)
+        con.execute(
+            f"insert into landing.{table.landing_name} by name select"
+            f" {', '.join(quote(c) for c in submitted)}, _sid as _submission_id, _src as _source_file,"
+            " _line as _line_number, ?::timestamp as _loaded_at from _chk where _check = 0",
+            [loaded_at],
+        )
+        if checks:
+            value_sql = "case _check " + " ".join(f"when {c.index} then {c.value}" for c in checks) + " end"
+            con.execute(
+                "create or replace temp table _check_defs (idx integer, item varchar, rule varchar, reason varchar)"
+            )
+            con.executemany(
+                "insert into _check_defs values (?, ?, ?, ?)", [[c.index, c.item, c.rule, c.reason] for c in checks]
+            )
+            con.execute(
+                "insert into landing.rejections select _sid, _src, _line, ?, d.item,"
+                f" left({value_sql}, {VALUE_WIDTH}), d.rule, d.reason, ?::timestamp"
+                " from _chk join _check_defs d on d.idx = _check where _check > 0",
+                [table.name, loaded_at],
+            )
+        if table.name in parent_tables:
+            key = next(i.name for t in tables.values() for i in t.parent_refs if i.parent_table == table.name)
+            con.execute(
+                f"insert into {_keys_name(table.name)} select _sid, trim({quote(key)}), bool_or(_check = 0)"
+                " from _chk group by all"
+            )
+        for sid, src, rows, ok in con.execute(
+            "select _sid, _src, count(*), count(*) filter (where _check = 0) from _chk group by all"
+        ).fetchall():
+            counts[(sid, src)] = (int(rows), int(ok))
+        con.execute("drop table _chk")
+        con.execute("drop table _raw")
+    return counts
+
+
+def _keys_name(table_name: str) -> str:
+    return f"_keys_{table_name.lower()}"
+
+
+def _add_extra_columns(con: duckdb.DuckDBPyConnection, table: contract.Table, extras: list[str]) -> None:
+    if not extras:
+        return
+    present = {c.lower() for c in schema.existing_columns(con, table.landing_name)}
+    for column in extras:
+        if column.lower() not in present:
+            con.execute(f"alter table landing.{table.landing_name} add column {quote(column)} varchar")
+
+
+def _csv_error(file_name: str, exc: Exception) -> str:
+    lines = [ln.strip() for ln in str(exc).splitlines() if ln.strip()]
+    detail = lines[0].replace("Invalid Input Error: ", "") if lines else type(exc).__name__
+    extra = next((ln for ln in lines if ln.startswith("Expected Number of Columns")), "")
+    if "unicode" in str(exc).lower():
+        return f"{file_name} is not UTF-8 encoded; save it as UTF-8 and resubmit ({detail})"
+    return f"{file_name} is not valid CSV: {detail}{'; ' + extra if extra else ''}; check its quoting"
+
+
+def _checks(table: contract.Table, submitted: list[str]) -> list[_Check]:
+    """The row-level checks of a table, in the order a row's first failure is reported."""
+    version = table.dataset_version
+    checks: list[_Check] = []
+
+    def add(item: str, rule: str, reason: str, condition: str, value: str | None = None) -> None:
+        checks.append(_Check(len(checks) + 1, item, rule, reason, condition, value or quote(item)))
+
+    for item in table.required_items:
+        add(
+            item.name,
+            "missing_item",
+            f"{item.name} is empty; every {table.name} record needs it",
+            f"nullif(trim({quote(item.name)}), '') is null",
+            "null",
+        )
+    formats = {
+        "date": (
+            contract.DATE_PATTERN[version],
+            contract.DATE_FORMAT[version],
+            "DD/MM/YYYY" if version == "1.5" else "YYYY-MM-DD",
+        ),
+        "time": (contract.TIME_PATTERN, contract.TIME_FORMAT, "HH:MM:SS"),
+        "timestamp": (contract.TIMESTAMP_PATTERN, contract.TIMESTAMP_FORMAT, "YYYY-MM-DDTHH:MM:SS"),
+    }
+    for item in table.items:
+        if item.name not in submitted:
+            continue
+        col = quote(item.name)
+        if item.value_type in formats:
+            pattern, fmt, shape = formats[item.value_type]
+            add(
+                item.name,
+                "bad_date",
+                f"{item.name} is not a valid {item.value_type} in the {shape} format",
+                f"{col} is not null and trim({col}) <> '' and not coalesce(regexp_full_match(trim({col}),"
+                f" '{pattern}') and try_strptime(trim({col}), '{fmt}') is not null, false)",
+            )
+        elif item.value_type == "number":
+            add(
+                item.name,
+                "bad_number",
+                f"{item.name} is not a number",
+                f"{col} is not null and trim({col}) <> '' and not coalesce(isfinite(try_cast(trim({col}) as double)),"
+                " false)",
+            )
+    keys = [i.name for i in table.key_items]
+    if keys:
+        shown = ", ".join(keys)
+        add(
+            shown,
+            "duplicate_key",
+            f"duplicate record: another {table.name} row in this package has the same {shown};"
+            " every copy is rejected, send each record once",
+            "_keycount > 1",
+            "concat_ws('|', " + ", ".join(f"coalesce({quote(k)}, '')" for k in keys if k in submitted) + ")",
+        )
+    for ref in table.parent_refs:
+        add(
+            ref.name,
+            "orphan",
+            f"no {ref.parent_table} record with this {ref.parent_item} in the package; send the parent record"
+            " in every month its records are sent",
+            "_parent_k is null",
+        )
+        add(
+            ref.name,
+            "parent_rejected",
+            f"its {ref.parent_table} record was itself rejected (see that file's rejections)",
+            "not _parent_ok",
+        )
+    return checks
+
+
+def _stage_checks(
+    con: duckdb.DuckDBPyConnection, table: contract.Table, checks: list[_Check], submitted: list[str]
+) -> None:
+    """Build temp table `_chk`: every staged row with `_check` = the first failed check (0 = loads)."""
+    row_checks = [c for c in checks if c.rule in {"missing_item", "bad_date", "bad_number"}]
+    later = [c for c in checks if c.rule not in {"missing_item", "bad_date", "bad_number"}]
+    row_case = "case " + " ".join(f"when {c.condition} then {c.index}" for c in row_checks) + " else 0 end"
+    if not row_checks:
+        row_case = "0"
+    keys = [quote(i.name) for i in table.key_items if i.name in submitted]
+    keycount = f"count(*) over (partition by _sid, {', '.join(f'trim({k})' for k in keys)})" if keys else "1"
+    parent = table.parent_refs[0] if table.parent_refs else None
+    join = ""
+    parent_cols = "null::varchar as _parent_k, true as _parent_ok"
+    if parent and parent.parent_table:
+        join = (
+            f"left join {_keys_name(parent.parent_table)} kp on kp.sid = c._sid and kp.k = trim(c.{quote(parent.name)})"
+        )
+        parent_cols = "kp.k as _parent_k, coalesce(kp.accepted, false) as _parent_ok"
+    later_case = " ".join(f"when {c.condition} then {c.index}" for c in later)
+    con.execute(
+        f"""
+        create or replace temp table _chk as
+        with staged as (
+            select r.* exclude (_file), b.sid as _sid, b.src as _src,
+                   r.rowid - min(r.rowid) over (partition by r._file) + 2 as _line
+            from _raw r join _batch_files b on b.path = r._file
+        ),
+        c as (
+            select *, {row_case} as _rowcheck, {keycount} as _keycount from staged
+        ),
+        p as (
+            select c.*, {parent_cols} from c {join}
+        )
+        select * exclude (_rowcheck, _parent_k, _parent_ok, _keycount),
+               case when _rowcheck > 0 then _rowcheck {later_case} else 0 end as _check
+        from p
+        """
+    )
+
+
+# ----------------------------------------------------------------------------------------- submissions
+
+
+def _record_submission(
+    con: duckdb.DuckDBPyConnection,
+    package: Package,
+    counts: dict[tuple[str, str], tuple[int, int]],
+    seq: int,
+    loaded_at: datetime,
+) -> PackageOutcome:
+    header = package.header
+    ref: PackageRef = package.ref
+    outcome = PackageOutcome(
+        name=ref.name,
+        path=str(ref.path),
+        submission_id=package.submission_id,
+        result="rejected" if package.rejection else "loaded",
+        reason=package.rejection,
+        org_code_provider=header.org_code_provider if header else None,
+        reporting_period_start=header.reporting_period_start.isoformat() if header else None,
+        submission_window=header.submission_window if header else None,
+    )
+    per_table: dict[str, int] = {}
+    if package.rejection is None:
+        for f in package.files:
+            rows, ok = counts.get((package.submission_id, f.path.name), (0, 0))
+            per_table[f.table.name] = ok
+            outcome.rows_submitted += rows
+            outcome.rows_loaded += ok
+            outcome.rows_rejected += rows - ok
+            con.execute(
+                "insert into landing.submission_files values (?, ?, ?, ?, ?, ?, ?, ?)",
+                [
+                    package.submission_id,
+                    f.path.name,
+                    f.table.name,
+                    rows,
+                    ok,
+                    rows - ok,
+                    ",".join(f.extra_columns) or None,
+                    ",".join(f.missing_columns) or None,
+                ],
+            )
+        status = "late" if header and header.submission_window == "Late" else "superseded"
+    else:
+        status = "rejected"
+        con.execute(
+            "insert into landing.rejections values (?, null, null, null, null, null, 'package_rejected', ?, ?)",
+            [package.submission_id, package.rejection, loaded_at],
+        )
+    con.execute(
+        "insert into landing.submissions values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        [
+            package.submission_id,
+            ref.name,
+            str(ref.path),
+            "zip" if ref.is_zip else "directory",
+            outcome.org_code_provider,
+            header.reporting_period_start if header else None,
+            header.reporting_period_end if header else None,
+            header.dataset_version if header else None,
+            header.created_at if header else None,
+            header.submission_window if header else None,
+            status,
+            package.rejection,
+            package.total_bytes,
+            outcome.rows_submitted if package.rejection is None else None,
+            outcome.rows_loaded,
+            outcome.rows_rejected if package.rejection is None else None,
+            json.dumps(per_table, sort_keys=True) if package.rejection is None else None,
+            seq,
+            loaded_at,
+        ],
+    )
+    return outcome
+
+
+def _recompute_status(con: duckdb.DuckDBPyConnection, batch: list[Package]) -> None:
+    """In use per (provider, month): the latest Refresh if any, else the latest Primary."""
+    keys = sorted(
+        {
+            (p.header.org_code_provider, p.header.reporting_period_start)
+            for p in batch
+            if p.header is not None and p.rejection is None
+        }
+    )
+    if not keys:
+        return
+    con.execute("create or replace temp table _affected (org varchar, period date)")
+    con.executemany("insert into _affected values (?, ?)", [list(k) for k in keys])
+    con.execute(
+        """
+        update landing.submissions as s
+        set status = r.new_status
+        from (
+            select submission_id,
+                   case when row_number() over (
+                            partition by org_code_provider, reporting_period_start
+                            order by (submission_window = 'Refresh') desc, created_at desc, load_seq desc
+                        ) = 1 then 'in_use' else 'superseded' end as new_status
+            from landing.submissions
+            where status in ('in_use', 'superseded')
+              and exists (
+                  select 1 from _affected as a
+                  where a.org = org_code_provider and a.period = reporting_period_start
+              )
+        ) as r
+        where s.submission_id = r.submission_id and s.status <> r.new_status
+        """
+    )
+
+
+def summary_rows(con: Any) -> list[tuple[Any, ...]]:
+    """Submissions by status, for printing."""
+    return list(con.execute("select status, count(*) from landing.submissions group by all order by all").fetchall())
