@@ -1,0 +1,25 @@
+with
+
+submissions as (
+    select * from {{ source('landing', 'submissions') }}
+),
+
+final as (
+    select
+        submission_id,
+        org_code_provider,
+        reporting_period_start,
+        reporting_period_end,
+        dataset_version,
+        submission_window,
+        status,
+        created_at,
+        rows_submitted,
+        rows_loaded,
+        rows_rejected,
+        load_seq,
+        status = 'in_use' as is_in_use
+    from submissions
+)
+
+select * from final
