@@ -74,7 +74,9 @@ class PackageSpec:
             path.parent.mkdir(parents=True, exist_ok=True)
             with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
                 for fname, data in sorted(files.items()):
-                    archive.writestr(fname, data)
+                    info = zipfile.ZipInfo(fname, date_time=(2020, 1, 1, 0, 0, 0))  # same bytes every run
+                    info.compress_type = zipfile.ZIP_DEFLATED
+                    archive.writestr(info, data)
             return path
         path = root / name
         path.mkdir(parents=True, exist_ok=True)
@@ -137,7 +139,12 @@ def v2_pathway(
     for n, (contact_id, tool, score) in enumerate(scores or [], 1):
         act = f"{contact_id}-A{n}"
         tables["IDS202CareActivity"].append(
-            {"CareActId": act, "CareContactId": contact_id, "CarePersLocalId": "P1", "CodeProcAndProcStatus": "304891004"}
+            {
+                "CareActId": act,
+                "CareContactId": contact_id,
+                "CarePersLocalId": "P1",
+                "CodeProcAndProcStatus": "304891004",
+            }
         )
         tables["IDS607CodedScoreAssessmentAct"].append({"CareActId": act, "CodedAssToolType": tool, "PersScore": score})
     return {k: v for k, v in tables.items() if v}

@@ -324,13 +324,7 @@ def parse_header(values: dict[str, str], header_file: str) -> Header:
         raise PackageRejected(
             f"{header_file}: {contract.PROVIDER_ITEM[version]} {provider[:40]!r} is not an organisation code"
         )
-    window = submission_window(start, created)
-    if window == "Invalid":
-        raise PackageRejected(
-            f"{header_file}: created {created:%Y-%m-%d %H:%M:%S}, before reporting month {start:%Y-%m} ended;"
-            " a month's data can be submitted from the first day of the next month"
-        )
-    return Header(version, provider.upper(), start, end, created, window)
+    return Header(version, provider.upper(), start, end, created, submission_window(start, created))
 
 
 def open_package(ref: PackageRef, workroot: Path) -> Package:
@@ -388,8 +382,14 @@ def _check_structure(package: Package, folder: Path) -> None:
     if len(header_files) > 1:
         raise PackageRejected("the package holds both a v1.5 and a v2.0 header file; send one version per package")
     header_name = header_files[0]
-    package.header = parse_header(_read_header_file(folder / header_name), header_name)
-    version = package.header.dataset_version
+    header = package.header = parse_header(_read_header_file(folder / header_name), header_name)
+    if header.submission_window == "Invalid":
+        raise PackageRejected(
+            f"{header_name}: created {header.created_at:%Y-%m-%d %H:%M:%S}, before reporting month"
+            f" {header.reporting_period_start:%Y-%m} ended; a month's data can be submitted from the first day of"
+            " the next month (Invalid window)"
+        )
+    version = header.dataset_version
     expected = contract.tables(version)
     for name in names:
         stem, suffix = os.path.splitext(name)

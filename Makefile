@@ -1,0 +1,92 @@
+# The IAPT warehouse: two commands on a fresh machine (python3 and make only).
+#   make build   set up .venv from requirements.lock, load the data (demo synthetic data unless
+#                DATA=dir), run `dbt build`, generate the docs.   make build DATA=dir DB=file
+#   make test    lint (ruff, mypy, sqlfluff), generated-file check, dbt build on the fixture packages,
+#                pytest.
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+.DEFAULT_GOAL := help
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-stamp
+UV_VERSION := 0.13.9
+
+DB ?= warehouse/iapt.duckdb
+DATA ?=
+DEMO_DIR := build/demo-data
+DEMO_SEED := 42
+FIXTURE_DATA := tests/data/packages
+TEST_DB := build/test/fixtures.duckdb
+
+export DBT_PROFILES_DIR := $(CURDIR)
+export DBT_SEND_ANONYMOUS_USAGE_STATS := false
+export DO_NOT_TRACK := 1
+
+.PHONY: help install build demo-data load dbt-build docs test lint test-dbt test-python bench-loader lock clean
+
+help: ## List the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
+
+$(STAMP): requirements.lock pyproject.toml
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check uv==$(UV_VERSION)
+	$(BIN)/uv pip sync --quiet --python $(BIN)/python requirements.lock
+	$(BIN)/uv pip install --quiet --python $(BIN)/python --no-deps -e .
+	@touch $@
+
+install: $(STAMP) ## Create .venv with the pinned dependencies
+
+$(DEMO_DIR)/.complete: $(STAMP)
+	rm -rf $(DEMO_DIR)
+	$(BIN)/iapt synth $(DEMO_DIR) --scale demo --seed $(DEMO_SEED)
+	@touch $@
+
+demo-data: $(DEMO_DIR)/.complete ## Generate the demo synthetic submissions (build/demo-data)
+
+build: $(STAMP) ## Load DATA (default: demo data) into DB and run dbt build and docs
+	@if [ -z "$(DATA)" ]; then $(MAKE) --no-print-directory demo-data; fi
+	@$(MAKE) --no-print-directory load LOAD_DIR="$(if $(DATA),$(DATA),$(DEMO_DIR))"
+	@$(MAKE) --no-print-directory dbt-build docs
+	@echo
+	@echo "Warehouse: $(abspath $(DB))  (read it with: duckdb -readonly $(DB))"
+	@echo "Docs:      $(abspath target/static_index.html)  (one offline file; or: $(BIN)/dbt docs serve)"
+
+load: $(STAMP)
+	@rc=0; IAPT_DUCKDB_PATH="$(DB)" $(BIN)/iapt load "$(LOAD_DIR)" || rc=$$?; \
+	if [ $$rc -eq 1 ]; then echo "note: some packages were rejected whole (see above); the rest loaded"; \
+	elif [ $$rc -ne 0 ]; then exit $$rc; fi
+
+dbt-build: $(STAMP)
+	IAPT_DUCKDB_PATH="$(DB)" $(BIN)/dbt build
+
+docs: $(STAMP) ## Generate the dbt docs (target/static_index.html)
+	IAPT_DUCKDB_PATH="$(DB)" $(BIN)/dbt docs generate --static --quiet
+
+test: lint test-dbt test-python ## Run every test (lint, dbt build on fixtures, pytest)
+
+lint: $(STAMP) ## ruff, mypy, sqlfluff, generated files up to date
+	$(BIN)/ruff check src tests bench
+	$(BIN)/ruff format --check src tests bench
+	$(BIN)/mypy
+	$(BIN)/iapt codegen --check
+	IAPT_DUCKDB_PATH=build/test/lint.duckdb $(BIN)/sqlfluff lint models tests/singular
+
+test-dbt: $(STAMP) ## dbt build (models and tests) on the committed fixture packages
+	rm -f $(TEST_DB)
+	@$(MAKE) --no-print-directory load LOAD_DIR=$(FIXTURE_DATA) DB=$(TEST_DB)
+	IAPT_DUCKDB_PATH=$(TEST_DB) $(BIN)/dbt build
+
+test-python: $(STAMP) ## pytest
+	$(BIN)/pytest -n 2
+
+bench-loader: $(STAMP) ## Loader throughput on ~1M care-contact rows vs a bare DuckDB read_csv
+	$(BIN)/python bench/loader_throughput.py --rows 1000000
+
+lock: ## Re-resolve requirements.lock from requirements.in (needs the registry)
+	@test -x $(BIN)/uv || { $(PYTHON) -m venv $(VENV) && $(BIN)/python -m pip install --quiet uv==$(UV_VERSION); }
+	$(BIN)/uv pip compile requirements.in --python-version 3.11 --python-platform x86_64-manylinux_2_28 -o requirements.lock
+
+clean: ## Remove build outputs (keeps .venv)
+	rm -rf build target logs warehouse
