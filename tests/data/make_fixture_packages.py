@@ -16,7 +16,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "python"))
 
-from package_builder import PackageSpec, merge, v2_pathway, v15_pathway  # noqa: E402
+from package_builder import PackageSpec, merge, v2_pathway, v15_pathway
 
 DEFAULT_OUT = Path(__file__).resolve().parent / "packages"
 GAD7 = "445455005"

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import click
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
@@ -31,7 +32,8 @@ from iapt_warehouse.landing.packages import UsageError
 @click.option("--quiet", "-q", is_flag=True, help="Print only the summary.")
 def load(paths: tuple[Path, ...], db: Path | None, quiet: bool) -> None:
     """Load the submission packages (directories or .zip files) found under PATHS."""
-    console = Console(stderr=False, highlight=False)
+    console = Console(highlight=False, soft_wrap=True)
+    errors = Console(stderr=True, highlight=False, soft_wrap=True)
     target = config.db_path(db)
     progress = Progress(
         TextColumn("loading"),
@@ -50,13 +52,15 @@ def load(paths: tuple[Path, ...], db: Path | None, quiet: bool) -> None:
         if outcome.result == "loaded":
             extra = f", {outcome.rows_rejected:,} rows rejected" if outcome.rows_rejected else ""
             progress.console.print(
-                f"[green]loaded[/] {outcome.name}: {outcome.org_code_provider} {outcome.reporting_period_start}"
+                f"[green]loaded[/] {escape(outcome.name)}: {outcome.org_code_provider} {outcome.reporting_period_start}"
                 f" {outcome.submission_window}, {outcome.rows_loaded:,} rows{extra} -> {outcome.status}"
             )
         elif outcome.result == "already_loaded":
-            progress.console.print(f"[yellow]skipped[/] {outcome.name}: same content already loaded ({outcome.status})")
+            progress.console.print(
+                f"[yellow]skipped[/] {escape(outcome.name)}: same content already loaded ({outcome.status})"
+            )
         else:
-            progress.console.print(f"[red]rejected[/] {outcome.name}: {outcome.reason}")
+            progress.console.print(f"[red]rejected[/] {escape(outcome.name)}: {escape(outcome.reason or '')}")
 
     try:
         with progress:
@@ -66,11 +70,8 @@ def load(paths: tuple[Path, ...], db: Path | None, quiet: bool) -> None:
                 on_package=on_package,
                 on_progress=lambda done, total: progress.update(task, completed=done, total=total),
             )
-    except UsageError as exc:
-        console.print(f"[red]error:[/] {exc}")
-        sys.exit(2)
-    except LoaderError as exc:
-        console.print(f"[red]error:[/] {exc}")
+    except (UsageError, LoaderError) as exc:
+        errors.print(f"[red]error:[/] {escape(str(exc))}")
         sys.exit(2)
     _print_summary(console, report, target)
     sys.exit(1 if report.count("rejected") else 0)
@@ -80,7 +81,7 @@ def _print_summary(console: Console, report: LoadReport, target: Path) -> None:
     if not report.outcomes:
         console.print("no submission packages found")
         return
-    table = Table(title=f"Load into {target}", show_edge=False)
+    table = Table(title=f"Load into {escape(str(target))}", show_edge=False)
     for col in ("packages", "loaded", "already loaded", "rejected whole", "rows loaded", "rows rejected"):
         table.add_column(col, justify="right")
     table.add_row(
@@ -98,6 +99,6 @@ def _print_summary(console: Console, report: LoadReport, target: Path) -> None:
     if rejected:
         console.print(f"[red]{len(rejected)} package(s) rejected whole[/] (details in landing.rejections):")
         for o in rejected:
-            console.print(f"  {o.path}: {o.reason}")
+            console.print(f"  {escape(o.path)}: {escape(o.reason or '')}")
     if report.rows_rejected:
         console.print("row-level rejections, with line numbers and reasons, are in landing.rejections")

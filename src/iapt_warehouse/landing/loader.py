@@ -31,15 +31,15 @@ import duckdb
 
 from iapt_warehouse import config, contract
 from iapt_warehouse.landing import schema
-from iapt_warehouse.landing.packages import Package, PackageRef, discover, open_package
+from iapt_warehouse.landing.packages import CsvFile, Package, PackageRef, discover, open_package
 from iapt_warehouse.landing.schema import quote
 
 BATCH_MAX_BYTES = 512 * 1024**2
 BATCH_MAX_PACKAGES = 200
 VALUE_WIDTH = 200
 CSV_OPTIONS = (
-    "filename='_file', union_by_name=true, all_varchar=true, header=true, delim=',', quote='\"', escape='\"',"
-    " max_line_size=16777216"
+    "filename = '_file', auto_detect = false, header = true, delim = ',', quote = '\"', escape = '\"',"
+    " strict_mode = true, max_line_size = 16777216"
 )
 
 
@@ -255,14 +255,7 @@ def _load_version(
         if not files:
             continue
         _add_extra_columns(con, table, sorted({c for _, f in files for c in f.extra_columns}))
-        try:
-            con.execute(
-                f"create or replace temp table _raw as select * from read_csv(?, {CSV_OPTIONS})",
-                [[str(f.path) for _, f in files]],
-            )
-        except duckdb.Error as exc:
-            raise _FileUnreadable(_csv_error(table.file_name, exc)) from None
-        submitted = [c[0] for c in con.execute("describe _raw").fetchall() if c[0] != "_file"]
+        submitted = _read_files(con, table, [f for _, f in files])
         checks = _checks(table, submitted)
         _stage_checks(con, table, checks, submitted)
         con.execute(
@@ -298,6 +291,32 @@ def _load_version(
         con.execute("drop table _chk")
         con.execute("drop table _raw")
     return counts
+
+
+def _read_files(con: duckdb.DuckDBPyConnection, table: contract.Table, files: list[CsvFile]) -> list[str]:
+    """Read the files into temp table `_raw` (all text, plus `_file`); returns the submitted columns.
+
+    DuckDB's sniffer is off: files are grouped by their exact header row (parsed and validated in
+    Python) and each group is read with those columns, so a malformed file can never make the reader
+    guess a different header or skip rows. A file that is not valid CSV fails the read.
+    """
+    groups: dict[tuple[str, ...], list[CsvFile]] = {}
+    for f in files:
+        groups.setdefault(tuple(f.columns), []).append(f)
+    submitted = list(dict.fromkeys(c for f in files for c in f.columns))
+    columns_sql = ", ".join(f"{quote(c)} varchar" for c in submitted)
+    con.execute(f"create or replace temp table _raw ({columns_sql}, _file varchar)")
+    for columns, members in groups.items():
+        spec = "{" + ", ".join(f"'{c}': 'VARCHAR'" for c in columns) + "}"
+        try:
+            con.execute(
+                f"insert into _raw by name select * from read_csv(?, columns = {spec}, {CSV_OPTIONS})",
+                [[str(f.path) for f in members]],
+            )
+        except duckdb.Error as exc:
+            name = members[0].path.name if len(members) == 1 else table.file_name
+            raise _FileUnreadable(_csv_error(name, exc)) from None
+    return submitted
 
 
 def _keys_name(table_name: str) -> str:

@@ -1,0 +1,491 @@
+"""The landing loader against submission-format.md: windows, in-use choice, idempotency, accounting."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from iapt_warehouse.landing import loader as loader_module
+from package_builder import PackageSpec, merge, v2_pathway, v15_pathway
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+def simple_v2(provider: str = "RHA", month: str = "2020-09", created: str = "2020-10-05T09:00:00") -> PackageSpec:
+    tables = merge(
+        v2_pathway(
+            "R1", "P1", month, f"{month}-03", contacts=[("C1", f"{month}-10", "01"), ("C2", f"{month}-17", "02")]
+        ),
+        v2_pathway("R2", "P2", month, f"{month}-04"),
+    )
+    return PackageSpec("2.0", provider, month, created, tables)
+
+
+def submissions(query, order: str = "load_seq") -> list[tuple]:
+    return query(
+        f"select package_name, submission_window, status, rejection_reason from landing.submissions order by {order}"
+    )
+
+
+# ------------------------------------------------------------------------------------------ windows
+
+
+@pytest.mark.parametrize(
+    ("created", "window", "status"),
+    [
+        ("2020-10-01T00:00:00", "Primary", "in_use"),  # first moment of M+1
+        ("2020-10-31T23:59:59", "Primary", "in_use"),
+        ("2020-11-01T00:00:00", "Refresh", "in_use"),  # M+2
+        ("2020-12-01T00:00:00", "Late", "late"),  # after M+2: loaded, never in use
+        ("2021-06-15T12:00:00", "Late", "late"),
+        ("2020-09-30T23:59:59", "Invalid", "rejected"),  # before month M ended
+        ("2020-08-15T12:00:00", "Invalid", "rejected"),
+    ],
+)
+def test_each_window_rule(data_dir, run_load, query, created, window, status):
+    simple_v2(created=created).write(data_dir, "pkg")
+    result = run_load(data_dir)
+    assert result.exit_code == (1 if status == "rejected" else 0), result.output
+    [(_name, got_window, got_status, reason)] = submissions(query)
+    assert (got_window, got_status) == (window, status)
+    if status == "rejected":
+        assert "before reporting month 2020-09 ended" in reason
+        assert query("select count(*) from landing.ids101referral") == [(0,)]
+
+
+def test_refresh_supersedes_primary_and_late_is_never_in_use(data_dir, run_load, query):
+    simple_v2(created="2020-10-05T09:00:00").write(data_dir, "a_primary")
+    simple_v2(created="2020-12-02T09:00:00").write(data_dir, "c_late")
+    result = run_load(data_dir)
+    assert result.exit_code == 0
+    assert [(n, s) for n, _, s, _ in submissions(query, "package_name")] == [
+        ("a_primary", "in_use"),
+        ("c_late", "late"),
+    ]
+    # The refresh arrives later, in a separate run: the in-use choice is recomputed for the month.
+    refresh_dir = data_dir.parent / "later"
+    spec = simple_v2(created="2020-11-03T09:00:00")
+    spec.tables["IDS201CareContact"].append(
+        {"CareContactId": "C3", "ServiceRequestId": "R2", "CareContDate": "2020-09-29", "AppType": "02"}
+    )
+    spec.write(refresh_dir, "b_refresh")
+    assert run_load(refresh_dir).exit_code == 0
+    assert [(n, s) for n, _, s, _ in submissions(query, "package_name")] == [
+        ("a_primary", "superseded"),
+        ("b_refresh", "in_use"),
+        ("c_late", "late"),
+    ]
+
+
+def test_resubmission_within_a_window_latest_created_wins(data_dir, run_load, query):
+    later = simple_v2(created="2020-10-20T09:00:00")
+    later.tables["IDS101Referral"][0]["ServDischDate"] = "2020-09-30"
+    later.write(data_dir, "b_second")
+    simple_v2(created="2020-10-05T09:00:00").write(data_dir, "a_first")  # loads first (sorted), created earlier
+    assert run_load(data_dir).exit_code == 0
+    assert [(n, s) for n, _, s, _ in submissions(query, "package_name")] == [
+        ("a_first", "superseded"),
+        ("b_second", "in_use"),
+    ]
+
+
+def test_same_created_time_later_load_wins(data_dir, run_load, query):
+    first = simple_v2(created="2020-10-05T09:00:00")
+    second = simple_v2(created="2020-10-05T09:00:00")
+    second.tables["IDS101Referral"][1]["EndCode"] = "12"
+    first.write(data_dir / "1", "first")
+    second.write(data_dir / "2", "second")
+    assert run_load(data_dir / "1").exit_code == 0
+    assert run_load(data_dir / "2").exit_code == 0
+    assert [(n, s) for n, _, s, _ in submissions(query)] == [("first", "superseded"), ("second", "in_use")]
+
+
+def test_a_rejected_refresh_leaves_the_primary_in_use(data_dir, run_load, query):
+    simple_v2(created="2020-10-05T09:00:00").write(data_dir, "a_primary")
+    broken = simple_v2(created="2020-11-05T09:00:00")
+    broken.header_overrides["DatSetVer"] = "2.1"
+    broken.write(data_dir, "b_refresh_bad_version")
+    assert run_load(data_dir).exit_code == 1
+    rows = submissions(query, "package_name")
+    assert [(n, s) for n, _, s, _ in rows] == [("a_primary", "in_use"), ("b_refresh_bad_version", "rejected")]
+    assert "DatSetVer '2.1' is not supported" in rows[1][3]
+
+
+# ------------------------------------------------------------------------------------- idempotency
+
+
+def test_reloading_the_same_content_is_a_no_op(data_dir, run_load, query):
+    simple_v2().write(data_dir, "pkg")
+    assert run_load(data_dir).exit_code == 0
+    before = query("select count(*) from landing.ids201carecontact"), submissions(query)
+    again = run_load(data_dir)
+    assert again.exit_code == 0
+    assert "nothing to do" in again.output and "already loaded" in again.output
+    assert (query("select count(*) from landing.ids201carecontact"), submissions(query)) == before
+
+
+def test_identity_is_content_not_name_or_zip(data_dir, run_load, query):
+    spec = simple_v2()
+    spec.write(data_dir / "a", "as_directory")
+    spec.write(data_dir / "b", "renamed_and_zipped", as_zip=True)
+    result = run_load(data_dir)
+    assert result.exit_code == 0
+    rows = query("select package_name, package_format from landing.submissions")
+    assert rows == [("as_directory", "directory")]
+    assert "same content already loaded" in result.output
+
+
+def test_zip_and_directory_packages_load_the_same_rows(data_dir, run_load, query, tmp_path):
+    spec = simple_v2()
+    spec.write(data_dir / "dir", "pkg")
+    zipped = tmp_path / "zipped"
+    spec.write(zipped, "pkg", as_zip=True)
+    assert run_load(data_dir).exit_code == 0
+    cols = "ServiceRequestId, CareContactId, CareContDate, AppType, _source_file, _line_number"
+    from_dir = query(f"select {cols} from landing.ids201carecontact order by all")
+    other_db = tmp_path / "other.duckdb"
+    from click.testing import CliRunner
+
+    from iapt_warehouse.cli import cli
+
+    assert CliRunner().invoke(cli, ["load", str(zipped / "pkg.zip"), "--db", str(other_db)]).exit_code == 0
+    import duckdb
+
+    con = duckdb.connect(str(other_db), read_only=True)
+    assert con.execute(f"select {cols} from landing.ids201carecontact order by all").fetchall() == from_dir
+    assert con.execute("select package_format from landing.submissions").fetchall() == [("zip",)]
+    con.close()
+
+
+# ------------------------------------------------------------------------------------------ v1.5
+
+
+def test_v15_dates_are_dd_mm_yyyy(data_dir, run_load, query):
+    tables = v15_pathway(
+        "S1",
+        "L1",
+        "03/08/2020",
+        [
+            {"AppointmentID": "A1", "Appointment": "10/08/2020", "Apptype": "1", "Attendance": "5", "GAD7Score": "14"},
+            {"AppointmentID": "A2", "Appointment": "2020-08-17", "Apptype": "2", "Attendance": "5"},  # v2.0 format
+            {"AppointmentID": "A3", "Appointment": "31/13/2020", "Apptype": "2", "Attendance": "5"},
+        ],
+    )
+    PackageSpec("1.5", "RX4", "2020-08", "2020-09-04T10:00:00", tables).write(data_dir, "v15")
+    assert run_load(data_dir).exit_code == 0
+    assert query("select dataset_version, reporting_period_start::varchar from landing.submissions") == [
+        ("1.5", "2020-08-01")
+    ]
+    assert query("select AppointmentID from landing.iaptdatasetappointment") == [("A1",)]
+    rejected = query("select offending_value, rule, reason from landing.rejections order by line_number")
+    assert [(v, r) for v, r, _ in rejected] == [("2020-08-17", "bad_date"), ("31/13/2020", "bad_date")]
+    assert "DD/MM/YYYY" in rejected[0][2]
+
+
+# ------------------------------------------------------------------------------- whole-package rejection
+
+
+@pytest.mark.parametrize(
+    ("mutate", "reason_part"),
+    [
+        (lambda p, s: (p / "IDS000Header.csv").unlink(), "no header file"),
+        (lambda p, s: (p / "IDS201CareContact.csv").write_bytes(b""), "IDS201CareContact.csv is empty"),
+        (
+            lambda p, s: (p / "IDS101Referral.csv").write_bytes(b"ServiceRequestId,LocalPatientId\n\xff\xfe,P1\n"),
+            "not UTF-8",
+        ),
+        (lambda p, s: (p / "IDS201CareContacts.csv").write_text("a,b\n"), "IDS201CareContacts.csv is not a table"),
+        (lambda p, s: (p / "ids101referral.csv").write_text("a\n"), "names are case-sensitive"),
+        (lambda p, s: (p / "notes.txt").write_text("hello"), "notes.txt is not a table"),
+        (
+            lambda p, s: (p / "IDS201CareContact.csv").write_text("CareContDate,AppType\n2020-09-01,02\n"),
+            "has no CareContactId column",
+        ),
+        (
+            lambda p, s: (p / "IDS201CareContact.csv").write_text(
+                "CareContactId,ServiceRequestId\nC1,R1\nC2,R1,extra\n"
+            ),
+            "IDS201CareContact.csv is not valid CSV",
+        ),
+        (
+            lambda p, s: (p / "IDS000Header.csv").write_text(
+                "DatSetVer,OrgIDProv,ReportingPeriodStartDate,ReportingPeriodEndDate,DateTimeDatSetCreate\n"
+                "2.0,RHA,2020-09-02,2020-09-30,2020-10-05T09:00:00\n"
+            ),
+            "is not the first day of a month",
+        ),
+        (
+            lambda p, s: (p / "IDS000Header.csv").write_text(
+                "DatSetVer,OrgIDProv,ReportingPeriodStartDate,ReportingPeriodEndDate,DateTimeDatSetCreate\n"
+                '2.0,"\'); drop table landing.submissions; --",2020-09-01,2020-09-30,2020-10-05T09:00:00\n'
+            ),
+            "is not an organisation code",
+        ),
+        (lambda p, s: (p / "IAPTDataSetHeader.csv").write_text("DatSetVer\n1.5\n"), "both a v1.5 and a v2.0 header"),
+    ],
+    ids=[
+        "no-header",
+        "empty-file",
+        "not-utf8",
+        "unknown-table",
+        "wrong-case",
+        "stray-file",
+        "missing-key-column",
+        "ragged-csv",
+        "bad-period",
+        "sql-in-org-code",
+        "two-headers",
+    ],
+)
+def test_a_package_rejected_whole_while_its_neighbours_load(data_dir, run_load, query, mutate, reason_part):
+    simple_v2(provider="RHA").write(data_dir, "a_good")
+    bad = simple_v2(provider="RX4")
+    path = bad.write(data_dir, "b_bad")
+    mutate(path, bad)
+    simple_v2(provider="RY2").write(data_dir, "c_good")
+    result = run_load(data_dir)
+    assert result.exit_code == 1, result.output
+    rows = {n: (s, r) for n, _, s, r in submissions(query)}
+    assert rows["a_good"][0] == "in_use" and rows["c_good"][0] == "in_use"
+    assert rows["b_bad"][0] == "rejected"
+    assert reason_part in rows["b_bad"][1]
+    # Nothing of the rejected package is visible anywhere in landing.
+    bad_id = query("select submission_id from landing.submissions where package_name = 'b_bad'")[0][0]
+    for (table,) in query("select table_name from information_schema.tables where table_schema = 'landing'"):
+        if table in {"submissions", "rejections"}:
+            continue
+        column = "submission_id" if table == "submission_files" else "_submission_id"
+        assert query(f"select count(*) from landing.{table} where {column} = ?", [bad_id]) == [(0,)], table
+    assert query("select rule from landing.rejections where submission_id = ?", [bad_id]) == [("package_rejected",)]
+    assert "rejected whole" in result.output and "Traceback" not in result.output
+    assert query("select count(*) from landing.submissions") == [(3,)]  # the SQL-looking value did nothing
+
+
+def test_bom_crlf_quoted_separators_and_newlines_load(data_dir, run_load, query):
+    path = simple_v2().write(data_dir, "pkg")
+    (path / "IDS201CareContact.csv").write_bytes(
+        b"\xef\xbb\xbfCareContactId,ServiceRequestId,CareContDate,AppType,SiteIDOfTreat\r\n"
+        b'C1,R1,2020-09-10,01,"Room 1, ""North"" wing"\r\n'
+        b'C2,R1,2020-09-17,02,"line one\nline two"\r\n'
+    )
+    assert run_load(data_dir).exit_code == 0
+    assert query("select CareContactId, SiteIDOfTreat from landing.ids201carecontact order by 1") == [
+        ("C1", 'Room 1, "North" wing'),
+        ("C2", "line one\nline two"),
+    ]
+
+
+# --------------------------------------------------------------------------------- row accounting
+
+
+def test_row_accounting_is_exact_and_reasons_are_actionable(data_dir, run_load, query):
+    spec = simple_v2()
+    contacts = spec.tables["IDS201CareContact"]
+    contacts += [
+        {"CareContactId": "C3", "ServiceRequestId": "R9", "CareContDate": "2020-09-11", "AppType": "02"},  # orphan
+        {"CareContactId": "C4", "ServiceRequestId": "R1", "CareContDate": "2020-02-30", "AppType": "02"},  # bad date
+        {"CareContactId": "", "ServiceRequestId": "R1", "CareContDate": "2020-09-12", "AppType": "02"},  # no key
+        {"CareContactId": "C5", "ServiceRequestId": "R2", "CareContDate": "2020-09-13", "AppType": "02"},
+        {"CareContactId": "C5", "ServiceRequestId": "R2", "CareContDate": "2020-09-14", "AppType": "02"},  # dup
+        {"CareContactId": "C6", "ServiceRequestId": "R2", "CareContDate": "2020-09-15", "ClinContDurOfCareCont": "abc"},
+    ]
+    spec.tables["IDS202CareActivity"] = [
+        {"CareActId": "X1", "CareContactId": "C5", "CodeProcAndProcStatus": "304891004"},  # parent rejected (dup)
+        {"CareActId": "X2", "CareContactId": "C2", "CodeProcAndProcStatus": "304891004"},
+    ]
+    spec.tables["IDS607CodedScoreAssessmentAct"] = [
+        {"CareActId": "X1", "CodedAssToolType": "445455005", "PersScore": "9"},  # grandparent rejected
+        {"CareActId": "X2", "CodedAssToolType": "445455005", "PersScore": "nine"},  # not a number
+        {"CareActId": "X2", "CodedAssToolType": "720433000", "PersScore": "40"},  # out of range: loads (DQ later)
+    ]
+    spec.write(data_dir, "pkg")
+    result = run_load(data_dir)
+    assert result.exit_code == 0  # row-level rejections do not reject the package
+    files = query(
+        "select table_name, rows_in_file, rows_loaded, rows_rejected from landing.submission_files order by 1"
+    )
+    by_table = {t: (n, ok, bad) for t, n, ok, bad in files}
+    assert by_table["IDS201CareContact"] == (8, 2, 6)
+    assert by_table["IDS202CareActivity"] == (2, 1, 1)
+    assert by_table["IDS607CodedScoreAssessmentAct"] == (3, 1, 2)
+    for n, ok, bad in by_table.values():
+        assert n == ok + bad
+    # header 1 + MPI 2 + referrals 2 + contacts 8 + activities 2 + scores 3 = 18 rows; 9 load, 9 rejected
+    assert query("select rows_submitted, rows_loaded, rows_rejected from landing.submissions") == [(18, 9, 9)]
+    rejections = query(
+        "select table_name, line_number, item, offending_value, rule, reason from landing.rejections"
+        " order by table_name, line_number"
+    )
+    got = [(t, line, item, value, rule) for t, line, item, value, rule, _ in rejections]
+    assert got == [
+        ("IDS201CareContact", 4, "ServiceRequestId", "R9", "orphan"),
+        ("IDS201CareContact", 5, "CareContDate", "2020-02-30", "bad_date"),
+        ("IDS201CareContact", 6, "CareContactId", None, "missing_item"),
+        ("IDS201CareContact", 7, "CareContactId", "C5", "duplicate_key"),
+        ("IDS201CareContact", 8, "CareContactId", "C5", "duplicate_key"),
+        ("IDS201CareContact", 9, "ClinContDurOfCareCont", "abc", "bad_number"),
+        ("IDS202CareActivity", 2, "CareContactId", "C5", "parent_rejected"),
+        ("IDS607CodedScoreAssessmentAct", 2, "CareActId", "X1", "parent_rejected"),
+        ("IDS607CodedScoreAssessmentAct", 3, "PersScore", "nine", "bad_number"),
+    ]
+    reasons = {rule: reason for *_, rule, reason in rejections}
+    assert reasons["orphan"] == (
+        "no IDS101Referral record with this ServiceRequestId in the package; send the parent record in every month"
+        " its records are sent"
+    )
+    assert "every copy is rejected" in reasons["duplicate_key"]
+    assert reasons["bad_date"] == "CareContDate is not a valid date in the YYYY-MM-DD format"
+    assert reasons["missing_item"] == "CareContactId is empty; every IDS201CareContact record needs it"
+    # Line numbers point at the file's own lines (header = line 1).
+    lines = (data_dir / "pkg" / "IDS201CareContact.csv").read_text().splitlines()
+    assert lines[3].startswith("C3,R9")
+
+
+def test_extra_columns_are_kept_in_landing_and_reported(data_dir, run_load, query):
+    spec = simple_v2()
+    spec.columns["IDS201CareContact"] = ["CareContactId", "ServiceRequestId", "CareContDate", "AppType", "LocalNote"]
+    spec.tables["IDS201CareContact"][0]["LocalNote"] = "kept"
+    spec.write(data_dir, "pkg")
+    assert run_load(data_dir).exit_code == 0
+    assert query("select LocalNote from landing.ids201carecontact order by CareContactId") == [("kept",), (None,)]
+    extra, missing = query(
+        "select extra_columns, missing_columns from landing.submission_files where table_name = 'IDS201CareContact'"
+    )[0]
+    assert extra == "LocalNote"
+    assert "AttendOrDNACode" in missing.split(",")
+
+
+# ------------------------------------------------------------------------------------ transactions
+
+
+def test_a_failure_mid_package_leaves_nothing_visible(data_dir, run_load, query, monkeypatch, db):
+    simple_v2(provider="RHA").write(data_dir, "a_first")
+    assert run_load(data_dir).exit_code == 0
+    before = query("select count(*) from landing.ids101referral")
+    second = data_dir.parent / "second"
+    simple_v2(provider="RX4").write(second, "b_second")
+    original = loader_module._stage_checks
+    calls = {"n": 0}
+
+    def failing(con, table, checks, submitted):
+        calls["n"] += 1
+        if table.name == "IDS201CareContact":  # after IDS001 and IDS101 rows were already inserted
+            raise RuntimeError("simulated crash")
+        return original(con, table, checks, submitted)
+
+    monkeypatch.setattr(loader_module, "_stage_checks", failing)
+    with pytest.raises(RuntimeError):
+        loader_module.load([second], db)
+    assert calls["n"] > 2
+    assert query("select count(*) from landing.ids101referral") == before
+    assert query("select package_name from landing.submissions") == [("a_first",)]
+
+
+# ----------------------------------------------------------------------------------- exit codes
+
+
+def run_cli(*args: str, cwd: Path = REPO) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "IAPT_DEBUG": ""}
+    exe = Path(sys.executable).with_name("iapt")
+    return subprocess.run([str(exe), *args], capture_output=True, text=True, cwd=cwd, env=env, timeout=120)
+
+
+def test_exit_codes_and_no_traceback(tmp_path):
+    db = tmp_path / "w.duckdb"
+    missing = run_cli("load", str(tmp_path / "nope"), "--db", str(db))
+    assert missing.returncode == 2 and "no such file or directory" in missing.stderr
+    not_a_package = tmp_path / "x.csv"
+    not_a_package.write_text("a\n")
+    assert run_cli("load", str(not_a_package), "--db", str(db)).returncode == 2
+    good = tmp_path / "good"
+    simple_v2().write(good, "pkg")
+    assert run_cli("load", str(good), "--db", str(db)).returncode == 0
+    garbage = tmp_path / "garbage"
+    garbage.mkdir()
+    (garbage / "junk.zip").write_bytes(os.urandom(2048))
+    out = run_cli("load", str(garbage), "--db", str(db))
+    assert out.returncode == 1 and "not a readable zip file" in out.stdout
+    for proc in (missing, out):
+        assert "Traceback" not in proc.stdout + proc.stderr
+
+
+def test_a_locked_warehouse_is_a_clear_error(tmp_path):
+    db = tmp_path / "w.duckdb"
+    good = tmp_path / "good"
+    simple_v2().write(good, "pkg")
+    assert run_cli("load", str(good), "--db", str(db)).returncode == 0
+    holder = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            f"import duckdb,time; c=duckdb.connect({str(db)!r}); print('ok', flush=True); time.sleep(30)",
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert holder.stdout is not None and holder.stdout.readline().strip() == "ok"
+        out = run_cli("load", str(good), "--db", str(db))
+        assert out.returncode == 2
+        assert "open in another process" in out.stderr
+        assert "Traceback" not in out.stdout + out.stderr
+    finally:
+        holder.kill()
+
+
+def test_zip_entry_escaping_the_package_is_refused(data_dir, run_load, query, tmp_path):
+    import zipfile
+
+    spec = simple_v2()
+    path = data_dir / "evil.zip"
+    with zipfile.ZipFile(path, "w") as archive:
+        for name, data in spec.files().items():
+            archive.writestr(name, data)
+        archive.writestr("../../x.csv", b"a\n1\n")
+    assert run_load(data_dir).exit_code == 1
+    [(reason,)] = query("select rejection_reason from landing.submissions")
+    assert "is not a file at the zip's root" in reason
+    assert not (tmp_path / "x.csv").exists()
+
+
+def test_zip_bomb_is_refused_before_extraction(data_dir, run_load, query):
+    import zipfile
+
+    spec = simple_v2()
+    path = data_dir / "bomb.zip"
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, data in spec.files().items():
+            archive.writestr(name, data)
+        archive.writestr("IDS205InternetTherLog.csv", b"ServiceRequestId\n" + b"0" * 20_000_000)
+    assert run_load(data_dir).exit_code == 1
+    [(reason,)] = query("select rejection_reason from landing.submissions")
+    assert "zip bomb" in reason
+
+
+def test_symlink_in_a_package_is_refused(data_dir, run_load, query, tmp_path):
+    path = simple_v2().write(data_dir, "pkg")
+    outside = tmp_path / "secret.csv"
+    outside.write_text("CareContactId\nC1\n")
+    (path / "IDS201CareContact.csv").unlink()
+    (path / "IDS201CareContact.csv").symlink_to(outside)
+    assert run_load(data_dir).exit_code == 1
+    [(reason,)] = query("select rejection_reason from landing.submissions")
+    assert "symbolic link" in reason
+
+
+def test_fixture_packages_are_reproducible(tmp_path):
+    out = tmp_path / "packages"
+    subprocess.run([sys.executable, str(REPO / "tests/data/make_fixture_packages.py"), str(out)], check=True)
+    committed = REPO / "tests/data/packages"
+    diff = subprocess.run(["diff", "-r", str(committed), str(out)], capture_output=True, text=True)
+    assert diff.returncode == 0, diff.stdout[:2000]
+    shutil.rmtree(out)
+
+
+def test_generated_yaml_is_up_to_date():
+    assert run_cli("codegen", "--check").returncode == 0
