@@ -369,16 +369,16 @@ def test_a_failure_mid_package_leaves_nothing_visible(data_dir, run_load, query,
     before = query("select count(*) from landing.ids101referral")
     second = data_dir.parent / "second"
     simple_v2(provider="RX4").write(second, "b_second")
-    original = loader_module._stage_checks
+    original = loader_module._find_rejects
     calls = {"n": 0}
 
-    def failing(con, table, checks, submitted):
+    def failing(con, table, checks, submitted, sids):
         calls["n"] += 1
         if table.name == "IDS201CareContact":  # after IDS001 and IDS101 rows were already inserted
             raise RuntimeError("simulated crash")
-        return original(con, table, checks, submitted)
+        return original(con, table, checks, submitted, sids)
 
-    monkeypatch.setattr(loader_module, "_stage_checks", failing)
+    monkeypatch.setattr(loader_module, "_find_rejects", failing)
     with pytest.raises(RuntimeError):
         loader_module.load([second], db)
     assert calls["n"] > 2

@@ -38,7 +38,7 @@ BATCH_MAX_BYTES = 512 * 1024**2
 BATCH_MAX_PACKAGES = 200
 VALUE_WIDTH = 200
 CSV_OPTIONS = (
-    "filename = '_file', auto_detect = false, header = true, delim = ',', quote = '\"', escape = '\"',"
+    "auto_detect = false, header = true, delim = ',', quote = '\"', escape = '\"',"
     " strict_mode = true, max_line_size = 16777216"
 )
 
@@ -257,15 +257,24 @@ def _load_version(
         _add_extra_columns(con, table, sorted({c for _, f in files for c in f.extra_columns}))
         submitted = _read_files(con, table, [f for _, f in files])
         checks = _checks(table, submitted)
-        _stage_checks(con, table, checks, submitted)
+        # Per file (by position `_fi`): submission id, file name and first rowid, bound as lists so each
+        # row finds its own by index: no join, and no submitted value ever written into SQL text.
+        first_rid = dict(con.execute("select _fi, min(rowid) from _raw group by _fi").fetchall())
+        sids = [p.submission_id for p, _ in files]
+        srcs = [f.path.name for _, f in files]
+        firsts = [int(first_rid.get(i, 0)) for i in range(len(files))]
+        _find_rejects(con, table, checks, submitted, sids)
+        any_bad = bool(con.execute("select count(*) from _bad").fetchall()[0][0])
+        line = "r.rowid - (?::bigint[])[r._fi + 1] + 2"
         con.execute(
             f"insert into landing.{table.landing_name} by name select"
-            f" {', '.join(quote(c) for c in submitted)}, _sid as _submission_id, _src as _source_file,"
-            " _line as _line_number, ?::timestamp as _loaded_at from _chk where _check = 0",
-            [loaded_at],
+            f" {', '.join('r.' + quote(c) for c in submitted)}, (?::varchar[])[r._fi + 1] as _submission_id,"
+            f" (?::varchar[])[r._fi + 1] as _source_file, {line} as _line_number, ?::timestamp as _loaded_at"
+            " from _raw as r" + (" anti join _bad as x on x.rid = r.rowid" if any_bad else ""),
+            [sids, srcs, firsts, loaded_at],
         )
-        if checks:
-            value_sql = "case _check " + " ".join(f"when {c.index} then {c.value}" for c in checks) + " end"
+        if any_bad:
+            value_sql = "case x.chk " + " ".join(f"when {c.index} then {c.value}" for c in checks) + " end"
             con.execute(
                 "create or replace temp table _check_defs (idx integer, item varchar, rule varchar, reason varchar)"
             )
@@ -273,48 +282,54 @@ def _load_version(
                 "insert into _check_defs values (?, ?, ?, ?)", [[c.index, c.item, c.rule, c.reason] for c in checks]
             )
             con.execute(
-                "insert into landing.rejections select _sid, _src, _line, ?, d.item,"
-                f" left({value_sql}, {VALUE_WIDTH}), d.rule, d.reason, ?::timestamp"
-                " from _chk join _check_defs d on d.idx = _check where _check > 0",
-                [table.name, loaded_at],
+                "insert into landing.rejections select (?::varchar[])[r._fi + 1], (?::varchar[])[r._fi + 1],"
+                f" {line}, ?, d.item, left({value_sql}, {VALUE_WIDTH}), d.rule, d.reason, ?::timestamp"
+                " from _bad as x inner join _raw as r on r.rowid = x.rid"
+                " inner join _check_defs as d on d.idx = x.chk",
+                [sids, srcs, firsts, table.name, loaded_at],
             )
         if table.name in parent_tables:
             key = next(i.name for t in tables.values() for i in t.parent_refs if i.parent_table == table.name)
+            accepted = "bool_or(x.rid is null)" if any_bad else "true"
             con.execute(
-                f"insert into {_keys_name(table.name)} select _sid, trim({quote(key)}), bool_or(_check = 0)"
-                " from _chk group by all"
+                f"insert into {_keys_name(table.name)} select (?::varchar[])[r._fi + 1], trim(r.{quote(key)}),"
+                f" {accepted} from _raw as r"
+                + (" left join _bad as x on x.rid = r.rowid" if any_bad else "")
+                + " group by all",
+                [sids],
             )
-        for sid, src, rows, ok in con.execute(
-            "select _sid, _src, count(*), count(*) filter (where _check = 0) from _chk group by all"
-        ).fetchall():
-            counts[(sid, src)] = (int(rows), int(ok))
-        con.execute("drop table _chk")
+        bad_per_file = dict(con.execute("select fi, count(*) from _bad group by all").fetchall())
+        for fi, n_rows in con.execute("select _fi, count(*) from _raw group by all").fetchall():
+            counts[(sids[fi], srcs[fi])] = (int(n_rows), int(n_rows) - int(bad_per_file.get(fi, 0)))
+        con.execute("drop table _bad")
         con.execute("drop table _raw")
     return counts
 
 
 def _read_files(con: duckdb.DuckDBPyConnection, table: contract.Table, files: list[CsvFile]) -> list[str]:
-    """Read the files into temp table `_raw` (all text, plus `_file`); returns the submitted columns.
+    """Read the files into temp table `_raw` (all text, plus `_fi`, the file's position in `files`).
 
     DuckDB's sniffer is off: files are grouped by their exact header row (parsed and validated in
     Python) and each group is read with those columns, so a malformed file can never make the reader
     guess a different header or skip rows. A file that is not valid CSV fails the read.
+    Returns the submitted columns.
     """
-    groups: dict[tuple[str, ...], list[CsvFile]] = {}
-    for f in files:
-        groups.setdefault(tuple(f.columns), []).append(f)
+    groups: dict[tuple[str, ...], list[int]] = {}
+    for position, f in enumerate(files):
+        groups.setdefault(tuple(f.columns), []).append(position)
     submitted = list(dict.fromkeys(c for f in files for c in f.columns))
     columns_sql = ", ".join(f"{quote(c)} varchar" for c in submitted)
-    con.execute(f"create or replace temp table _raw ({columns_sql}, _file varchar)")
-    for columns, members in groups.items():
+    con.execute(f"create or replace temp table _raw ({columns_sql}, _fi integer)")
+    for columns, positions in groups.items():
         spec = "{" + ", ".join(f"'{c}': 'VARCHAR'" for c in columns) + "}"
         try:
             con.execute(
-                f"insert into _raw by name select * from read_csv(?, columns = {spec}, {CSV_OPTIONS})",
-                [[str(f.path) for f in members]],
+                f"insert into _raw by name select *,"
+                f" (?::integer[])[cast(file_index as bigint) + 1] as _fi from read_csv(?, columns = {spec}, {CSV_OPTIONS})",
+                [positions, [str(files[i].path) for i in positions]],
             )
-        except duckdb.Error as exc:
-            name = members[0].path.name if len(members) == 1 else table.file_name
+        except (duckdb.InvalidInputException, duckdb.ConversionException) as exc:  # the file, not our SQL
+            name = files[positions[0]].path.name if len(positions) == 1 else table.file_name
             raise _FileUnreadable(_csv_error(name, exc)) from None
     return submitted
 
@@ -415,44 +430,50 @@ def _checks(table: contract.Table, submitted: list[str]) -> list[_Check]:
     return checks
 
 
-def _stage_checks(
-    con: duckdb.DuckDBPyConnection, table: contract.Table, checks: list[_Check], submitted: list[str]
+def _find_rejects(
+    con: duckdb.DuckDBPyConnection, table: contract.Table, checks: list[_Check], submitted: list[str], sids: list[str]
 ) -> None:
-    """Build temp table `_chk`: every staged row with `_check` = the first failed check (0 = loads)."""
+    """Build temp table `_bad` (rid, chk, fi): the rejected rows of `_raw` and the first check each fails.
+
+    Each package has one file per table, so "within the package" is "within the file" (`_fi`).
+    """
     row_checks = [c for c in checks if c.rule in {"missing_item", "bad_date", "bad_number"}]
     later = [c for c in checks if c.rule not in {"missing_item", "bad_date", "bad_number"}]
     row_case = "case " + " ".join(f"when {c.condition} then {c.index}" for c in row_checks) + " else 0 end"
     if not row_checks:
         row_case = "0"
     keys = [quote(i.name) for i in table.key_items if i.name in submitted]
-    keycount = f"count(*) over (partition by _sid, {', '.join(f'trim({k})' for k in keys)})" if keys else "1"
+    keycount = f"count(*) over (partition by r._fi, {', '.join(f'trim(r.{k})' for k in keys)})" if keys else "1"
     parent = table.parent_refs[0] if table.parent_refs else None
     join = ""
     parent_cols = "null::varchar as _parent_k, true as _parent_ok"
+    params: list[object] = []
     if parent and parent.parent_table:
         join = (
-            f"left join {_keys_name(parent.parent_table)} kp on kp.sid = c._sid and kp.k = trim(c.{quote(parent.name)})"
+            f"left join {_keys_name(parent.parent_table)} as kp"
+            " on kp.sid = (?::varchar[])[c._fi + 1] and kp.k = c._parent_ref"
         )
         parent_cols = "kp.k as _parent_k, coalesce(kp.accepted, false) as _parent_ok"
+        params = [sids]
+    parent_ref = f"trim(r.{quote(parent.name)})" if parent else "null::varchar"
     later_case = " ".join(f"when {c.condition} then {c.index}" for c in later)
     con.execute(
         f"""
-        create or replace temp table _chk as
-        with staged as (
-            select r.* exclude (_file), b.sid as _sid, b.src as _src,
-                   r.rowid - min(r.rowid) over (partition by r._file) + 2 as _line
-            from _raw r join _batch_files b on b.path = r._file
-        ),
-        c as (
-            select *, {row_case} as _rowcheck, {keycount} as _keycount from staged
+        create or replace temp table _bad as
+        with c as (
+            select r.*, r.rowid as _rid, {parent_ref} as _parent_ref,
+                   {row_case} as _rowcheck, {keycount} as _keycount
+            from _raw as r
         ),
         p as (
             select c.*, {parent_cols} from c {join}
+        ),
+        judged as (
+            select _rid, _fi, case when _rowcheck > 0 then _rowcheck {later_case} else 0 end as chk from p
         )
-        select * exclude (_rowcheck, _parent_k, _parent_ok, _keycount),
-               case when _rowcheck > 0 then _rowcheck {later_case} else 0 end as _check
-        from p
-        """
+        select _rid as rid, chk, _fi as fi from judged where chk > 0
+        """,
+        params,
     )
 
 
