@@ -324,8 +324,8 @@ def _read_files(con: duckdb.DuckDBPyConnection, table: contract.Table, files: li
         spec = "{" + ", ".join(f"'{c}': 'VARCHAR'" for c in columns) + "}"
         try:
             con.execute(
-                f"insert into _raw by name select *,"
-                f" (?::integer[])[cast(file_index as bigint) + 1] as _fi from read_csv(?, columns = {spec}, {CSV_OPTIONS})",
+                "insert into _raw by name select *, (?::integer[])[cast(file_index as bigint) + 1] as _fi"
+                f" from read_csv(?, columns = {spec}, {CSV_OPTIONS})",
                 [positions, [str(files[i].path) for i in positions]],
             )
         except (duckdb.InvalidInputException, duckdb.ConversionException) as exc:  # the file, not our SQL
