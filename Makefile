@@ -76,9 +76,11 @@ lint: $(STAMP) ## ruff, mypy, sqlfluff, generated files up to date
 	$(BIN)/ruff format --check src tests bench
 	$(BIN)/mypy
 	$(BIN)/iapt codegen --check
+	@mkdir -p build/test
 	IAPT_DUCKDB_PATH=build/test/lint.duckdb $(BIN)/sqlfluff lint models tests/singular
 
 test-dbt: $(STAMP) ## dbt build (models and tests) on the committed fixture packages
+	@mkdir -p $(dir $(TEST_DB))
 	rm -f $(TEST_DB)
 	@$(MAKE) --no-print-directory load LOAD_DIR=$(FIXTURE_DATA) DB=$(TEST_DB)
 	IAPT_DUCKDB_PATH=$(TEST_DB) $(BIN)/dbt build
