@@ -59,7 +59,7 @@ REJECTIONS_DDL = """
 create table if not exists landing.rejections (
     submission_id varchar not null,
     source_file varchar,                     -- null when the package itself was rejected
-    line_number bigint,                      -- record number in the file, header = line 1
+    line_number bigint,                      -- CSV record number in the file, header = line 1
     table_name varchar,
     item varchar,
     offending_value varchar,                 -- truncated to 200 characters
