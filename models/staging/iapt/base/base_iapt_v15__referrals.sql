@@ -3,30 +3,23 @@
 with
 
 referrals as (
-    select * from {{ source('landing', 'iaptdatasetreferral') }}
-),
-
-in_use_submissions as (
-    select * from {{ ref('stg_iapt__submissions') }}
-    where is_in_use and dataset_version = '1.5'
+    {{ in_use_rows(source('landing', 'iaptdatasetreferral'), '1.5') }}
 ),
 
 renamed as (
     select
-        in_use_submissions.submission_id,
-        in_use_submissions.dataset_version,
-        in_use_submissions.org_code_provider,
-        in_use_submissions.reporting_period_start,
-        in_use_submissions.reporting_period_end,
-        trim(referrals.serviceid) as service_request_id,
-        upper(trim(referrals.orgcodecomm)) as org_code_commissioner,
-        {{ parse_submitted_date('referrals.refrecdate', '1.5') }} as referral_received_date,
-        upper(trim(referrals.sourcereferral)) as source_of_referral_code,
-        {{ normalise_code('referrals.endcode', 2) }} as end_code,
-        {{ parse_submitted_date('referrals.enddate', '1.5') }} as discharge_date
+        submission_id,
+        dataset_version,
+        org_code_provider,
+        reporting_period_start,
+        reporting_period_end,
+        trim(serviceid) as service_request_id,
+        upper(trim(orgcodecomm)) as org_code_commissioner,
+        {{ parse_submitted_date('refrecdate', '1.5') }} as referral_received_date,
+        upper(trim(sourcereferral)) as source_of_referral_code,
+        {{ normalise_code('endcode', 2) }} as end_code,
+        {{ parse_submitted_date('enddate', '1.5') }} as discharge_date
     from referrals
-    inner join in_use_submissions
-        on referrals._submission_id = in_use_submissions.submission_id
 )
 
 select * from renamed

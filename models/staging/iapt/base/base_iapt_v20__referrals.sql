@@ -3,30 +3,23 @@
 with
 
 referrals as (
-    select * from {{ source('landing', 'ids101referral') }}
-),
-
-in_use_submissions as (
-    select * from {{ ref('stg_iapt__submissions') }}
-    where is_in_use and dataset_version = '2.0'
+    {{ in_use_rows(source('landing', 'ids101referral'), '2.0') }}
 ),
 
 renamed as (
     select
-        in_use_submissions.submission_id,
-        in_use_submissions.dataset_version,
-        in_use_submissions.org_code_provider,
-        in_use_submissions.reporting_period_start,
-        in_use_submissions.reporting_period_end,
-        trim(referrals.servicerequestid) as service_request_id,
-        upper(trim(referrals.orgidcomm)) as org_code_commissioner,
-        {{ parse_submitted_date('referrals.referralrequestreceiveddate', '2.0') }} as referral_received_date,
-        upper(trim(referrals.sourceofreferralmh)) as source_of_referral_code,
-        {{ normalise_code('referrals.endcode', 2) }} as end_code,
-        {{ parse_submitted_date('referrals.servdischdate', '2.0') }} as discharge_date
+        submission_id,
+        dataset_version,
+        org_code_provider,
+        reporting_period_start,
+        reporting_period_end,
+        trim(servicerequestid) as service_request_id,
+        upper(trim(orgidcomm)) as org_code_commissioner,
+        {{ parse_submitted_date('referralrequestreceiveddate', '2.0') }} as referral_received_date,
+        upper(trim(sourceofreferralmh)) as source_of_referral_code,
+        {{ normalise_code('endcode', 2) }} as end_code,
+        {{ parse_submitted_date('servdischdate', '2.0') }} as discharge_date
     from referrals
-    inner join in_use_submissions
-        on referrals._submission_id = in_use_submissions.submission_id
 )
 
 select * from renamed
