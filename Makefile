@@ -71,11 +71,13 @@ docs: $(STAMP) ## Generate the dbt docs (target/static_index.html)
 
 test: lint test-dbt test-python ## Run every test (lint, dbt build on fixtures, pytest)
 
-lint: $(STAMP) ## ruff, mypy, sqlfluff, generated files up to date
+lint: $(STAMP) ## ruff, mypy, sqlfluff, generated files up to date, governance (descriptions, tests)
 	$(BIN)/ruff check src tests bench
 	$(BIN)/ruff format --check src tests bench
 	$(BIN)/mypy
 	$(BIN)/iapt codegen --check
+	IAPT_DUCKDB_PATH=build/test/lint.duckdb $(BIN)/dbt parse --quiet
+	$(BIN)/iapt governance
 	@mkdir -p build/test
 	IAPT_DUCKDB_PATH=build/test/lint.duckdb $(BIN)/sqlfluff lint models tests/singular
 
