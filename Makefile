@@ -20,6 +20,17 @@ DEMO_SEED := 42
 FIXTURE_DATA := tests/data/packages
 TEST_DB := build/test/fixtures.duckdb
 
+# Pseudonymisation key (src/iapt_warehouse/pseudo.py): from IAPT_PSEUDO_KEY; when unset, a random key
+# is created once in the git-ignored file .iapt_pseudo_key and used from there.
+KEY_FILE := .iapt_pseudo_key
+ifeq ($(strip $(IAPT_PSEUDO_KEY)),)
+  ifeq ($(wildcard $(KEY_FILE)),)
+    $(shell umask 077 && $(PYTHON) -c "import secrets; print(secrets.token_hex(32))" > $(KEY_FILE))
+    $(info note: IAPT_PSEUDO_KEY is not set; created a random pseudonymisation key in $(KEY_FILE) (git-ignored))
+  endif
+  export IAPT_PSEUDO_KEY := $(shell cat $(KEY_FILE))
+endif
+
 export DBT_PROFILES_DIR := $(CURDIR)
 export DBT_SEND_ANONYMOUS_USAGE_STATS := false
 export DO_NOT_TRACK := 1

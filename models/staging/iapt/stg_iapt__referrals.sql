@@ -24,6 +24,7 @@ final as (
         dataset_version,
         org_code_provider,
         service_request_id,
+        patient_key,
         reporting_period_start,
         reporting_period_end,
         org_code_commissioner,

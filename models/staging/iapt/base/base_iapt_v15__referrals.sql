@@ -1,5 +1,8 @@
 -- v1.5 IAPTDataSetReferral rows of in-use submissions, renamed to the v2.0 conformed names and typed.
--- ServiceID plays the role of ServiceRequestId (derivation-rules.md 1.2); LPTID is not selected.
+-- ServiceID plays the role of ServiceRequestId (derivation-rules.md 1.2); LPTID is replaced by patient_key.
+-- A table, not a view: the keyed digests are computed at build time, so readers need no key or plugin.
+{{ config(materialized='table') }}
+
 with
 
 referrals as (
@@ -14,6 +17,7 @@ renamed as (
         reporting_period_start,
         reporting_period_end,
         trim(serviceid) as service_request_id,
+        {{ pseudo_id('org_code_provider', 'lptid') }} as patient_key,
         upper(trim(orgcodecomm)) as org_code_commissioner,
         {{ parse_submitted_date('refrecdate', '1.5') }} as referral_received_date,
         upper(trim(sourcereferral)) as source_of_referral_code,

@@ -1,5 +1,8 @@
 -- v2.0 IDS101Referral rows of in-use submissions, renamed to conformed names and typed.
--- LocalPatientId (a direct identifier) is deliberately not selected.
+-- LocalPatientId (a direct identifier) is replaced by patient_key, its keyed digest.
+-- A table, not a view: the keyed digests are computed at build time, so readers need no key or plugin.
+{{ config(materialized='table') }}
+
 with
 
 referrals as (
@@ -14,6 +17,7 @@ renamed as (
         reporting_period_start,
         reporting_period_end,
         trim(servicerequestid) as service_request_id,
+        {{ pseudo_id('org_code_provider', 'localpatientid') }} as patient_key,
         upper(trim(orgidcomm)) as org_code_commissioner,
         {{ parse_submitted_date('referralrequestreceiveddate', '2.0') }} as referral_received_date,
         upper(trim(sourceofreferralmh)) as source_of_referral_code,

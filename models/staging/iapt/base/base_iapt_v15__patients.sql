@@ -1,0 +1,33 @@
+-- v1.5 IAPTDataSetPerson rows of in-use submissions, with the identifiers replaced as in v2.0.
+-- v1.5 carries no language or ex-forces code in the conformed form; they are null here.
+-- A table, not a view: the keyed digests are computed at build time, so readers need no key or plugin.
+{{ config(materialized='table') }}
+
+with
+
+patients as (
+    {{ in_use_rows(source('landing', 'iaptdatasetperson'), '1.5') }}
+),
+
+derived as (
+    select
+        submission_id,
+        dataset_version,
+        org_code_provider,
+        reporting_period_start,
+        reporting_period_end,
+        {{ pseudo_id('org_code_provider', 'lptid') }} as patient_key,
+        {{ person_key('nhsnumber', 'org_code_provider', 'lptid') }} as person_key,
+        {{ age_in_years(parse_submitted_date('personbirthdate', '1.5'), 'reporting_period_start') }}
+            as age_at_period_start,
+        {{ age_in_years(parse_submitted_date('personbirthdate', '1.5'), 'reporting_period_end') }}
+            as age_at_period_end,
+        {{ postcode_district('postcode') }} as postcode_district,
+        {{ normalise_code('gender', 1) }} as gender_code,
+        {{ normalise_code('ethnicity', 1) }} as ethnic_code,
+        {{ normalise_code('bafindicator', 2) }} as ex_forces_code,
+        cast(null as varchar) as language_code_preferred
+    from patients
+)
+
+select * from derived

@@ -1,0 +1,34 @@
+-- v2.0 IDS001MPI rows of in-use submissions. The identifiers are replaced here, at the boundary:
+-- NHSNumber, PersonBirthDate, Postcode and LocalPatientId are read only to derive pseudonymous keys,
+-- ages and the postcode district, and are not selected.
+-- A table, not a view: the keyed digests are computed at build time, so readers need no key or plugin.
+{{ config(materialized='table') }}
+
+with
+
+patients as (
+    {{ in_use_rows(source('landing', 'ids001mpi'), '2.0') }}
+),
+
+derived as (
+    select
+        submission_id,
+        dataset_version,
+        org_code_provider,
+        reporting_period_start,
+        reporting_period_end,
+        {{ pseudo_id('org_code_provider', 'localpatientid') }} as patient_key,
+        {{ person_key('nhsnumber', 'org_code_provider', 'localpatientid') }} as person_key,
+        {{ age_in_years(parse_submitted_date('personbirthdate', '2.0'), 'reporting_period_start') }}
+            as age_at_period_start,
+        {{ age_in_years(parse_submitted_date('personbirthdate', '2.0'), 'reporting_period_end') }}
+            as age_at_period_end,
+        {{ postcode_district('postcode') }} as postcode_district,
+        {{ normalise_code('gender', 1) }} as gender_code,
+        {{ normalise_code('ethniccategory', 1) }} as ethnic_code,
+        {{ normalise_code('exbafindicator', 2) }} as ex_forces_code,
+        lower(trim(languagecodepreferred)) as language_code_preferred
+    from patients
+)
+
+select * from derived

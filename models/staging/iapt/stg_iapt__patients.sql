@@ -1,0 +1,38 @@
+-- One row per patient per reporting month, from that month's in-use submission, both versions,
+-- pseudonymised: no NHS number, date of birth, full postcode or local patient id.
+with
+
+v15 as (
+    select * from {{ ref('base_iapt_v15__patients') }}
+),
+
+v20 as (
+    select * from {{ ref('base_iapt_v20__patients') }}
+),
+
+unioned as (
+    select * from v15
+    union all
+    select * from v20
+),
+
+final as (
+    select
+        patient_key,
+        person_key,
+        submission_id,
+        dataset_version,
+        org_code_provider,
+        reporting_period_start,
+        reporting_period_end,
+        age_at_period_start,
+        age_at_period_end,
+        postcode_district,
+        gender_code,
+        ethnic_code,
+        ex_forces_code,
+        language_code_preferred
+    from unioned
+)
+
+select * from final

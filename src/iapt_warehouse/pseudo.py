@@ -1,0 +1,69 @@
+"""Pseudonymisation at the staging boundary.
+
+Staging never carries an NHS number, a date of birth, a full postcode or a local patient id. It carries
+keyed HMAC-SHA256 digests instead:
+
+* `person_key`: the person, across providers: the NHS number when it is valid by the modulus-11 check
+  (checked with the `nhs-number` package), else provider + local patient id;
+* `pseudo_id`: a provider's local identifier (provider + id), so referrals still join to their patient.
+
+The key comes from the environment variable IAPT_PSEUDO_KEY and nowhere else: it is never written to the
+repository, the warehouse, compiled SQL or logs. `make` creates a random key in the git-ignored file
+`.iapt_pseudo_key` when the variable is unset, and exports it. The same key gives the same digests, so
+keep it to keep keys stable across rebuilds.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import os
+
+import nhs_number
+
+KEY_VARIABLE = "IAPT_PSEUDO_KEY"
+
+
+class MissingKeyError(RuntimeError):
+    """IAPT_PSEUDO_KEY is not set."""
+
+
+def key_from_environment() -> bytes:
+    value = os.environ.get(KEY_VARIABLE, "")
+    if len(value) < 16:
+        raise MissingKeyError(
+            f"{KEY_VARIABLE} is not set (or shorter than 16 characters): the pseudonymisation key must come"
+            " from the environment; `make build` creates one in .iapt_pseudo_key"
+        )
+    return value.encode("utf-8")
+
+
+def _digest(key: bytes, basis: str) -> str:
+    return hmac.new(key, basis.encode("utf-8"), hashlib.sha256).hexdigest()
+
+
+def valid_nhs_number(value: str | None) -> str | None:
+    """The ten digits of a valid NHS number (spaces and dashes removed), else None."""
+    if not value:
+        return None
+    digits = "".join(ch for ch in value if ch.isdigit())
+    if len(digits) != 10 or digits != value.replace(" ", "").replace("-", "").strip():
+        return None
+    return digits if nhs_number.is_valid(digits) else None  # type: ignore[attr-defined]
+
+
+def person_key(key: bytes, nhs: str | None, provider: str | None, local_id: str | None) -> str | None:
+    """HMAC of the valid NHS number, else of provider + local patient id; None when neither exists."""
+    digits = valid_nhs_number(nhs)
+    if digits:
+        return _digest(key, f"nhs:{digits}")
+    if provider and local_id and local_id.strip():
+        return _digest(key, f"local:{provider.strip().upper()}:{local_id.strip()}")
+    return None
+
+
+def pseudo_id(key: bytes, provider: str | None, local_id: str | None) -> str | None:
+    """HMAC of a provider's local identifier; None when the id is empty."""
+    if not provider or not local_id or not local_id.strip():
+        return None
+    return _digest(key, f"id:{provider.strip().upper()}:{local_id.strip()}")
