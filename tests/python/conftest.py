@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import os
+import subprocess
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -14,6 +16,27 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from iapt_warehouse.cli import cli
 
 REPO = Path(__file__).resolve().parents[2]
+TEST_KEY = "test-key-for-pseudonymisation-0123456789abcdef"
+
+
+@pytest.fixture(scope="session")
+def built(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    """The fixture packages loaded and built by dbt into a private warehouse; returns (db, dbt target dir)."""
+    work = tmp_path_factory.mktemp("pseudo")
+    db, target = work / "w.duckdb", work / "target"
+    env = {**os.environ, "IAPT_DUCKDB_PATH": str(db), "IAPT_PSEUDO_KEY": TEST_KEY, "DBT_PROFILES_DIR": str(REPO)}
+    bin_dir = Path(sys.executable).parent
+    load = subprocess.run([str(bin_dir / "iapt"), "load", str(REPO / "tests/data/packages")], env=env, cwd=REPO)
+    assert load.returncode in (0, 1)
+    dbt = subprocess.run(
+        [str(bin_dir / "dbt"), "build", "--target-path", str(target), "--log-path", str(work / "logs")],
+        env=env,
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+    )
+    assert dbt.returncode == 0, dbt.stdout[-3000:]
+    return db, work
 
 
 @pytest.fixture

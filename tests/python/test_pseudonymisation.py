@@ -2,40 +2,18 @@
 
 from __future__ import annotations
 
-import os
 import re
-import subprocess
-import sys
 from pathlib import Path
 
 import duckdb
 import pytest
 
+from conftest import TEST_KEY
 from iapt_warehouse import pseudo
 
 REPO = Path(__file__).resolve().parents[2]
-TEST_KEY = "test-key-for-pseudonymisation-0123456789abcdef"
+
 FULL_POSTCODE = re.compile(r"^[A-Z]{1,2}[0-9][0-9A-Z]? ?[0-9][A-Z]{2}$")
-
-
-@pytest.fixture(scope="module")
-def built(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
-    """The fixture packages loaded and built by dbt into a private warehouse; returns (db, dbt target dir)."""
-    work = tmp_path_factory.mktemp("pseudo")
-    db, target = work / "w.duckdb", work / "target"
-    env = {**os.environ, "IAPT_DUCKDB_PATH": str(db), "IAPT_PSEUDO_KEY": TEST_KEY, "DBT_PROFILES_DIR": str(REPO)}
-    bin_dir = Path(sys.executable).parent
-    load = subprocess.run([str(bin_dir / "iapt"), "load", str(REPO / "tests/data/packages")], env=env, cwd=REPO)
-    assert load.returncode in (0, 1)
-    dbt = subprocess.run(
-        [str(bin_dir / "dbt"), "build", "--target-path", str(target), "--log-path", str(work / "logs")],
-        env=env,
-        cwd=REPO,
-        capture_output=True,
-        text=True,
-    )
-    assert dbt.returncode == 0, dbt.stdout[-3000:]
-    return db, work
 
 
 def relations_outside_landing(con: duckdb.DuckDBPyConnection) -> list[tuple[str, str]]:

@@ -1,0 +1,34 @@
+-- v1.5 IAPTDataSetAppointment rows of in-use submissions as care contacts, in the v2.0 conformed shape.
+-- v1.5 has no planned-contact indicator, LTC service indicator, IET programme or interpreter item: null.
+with
+
+appointments as (
+    {{ in_use_rows(source('landing', 'iaptdatasetappointment'), '1.5') }}
+),
+
+renamed as (
+    select
+        submission_id,
+        dataset_version,
+        org_code_provider,
+        reporting_period_start,
+        reporting_period_end,
+        trim(appointmentid) as care_contact_id,
+        trim(serviceid) as service_request_id,
+        {{ parse_submitted_date('appointment', '1.5') }} as care_contact_date,
+        nullif(trim(appointmenttime), '') as care_contact_time,
+        cast(null as varchar) as planned_indicator,
+        {{ normalise_code('attendance', 1) }} as attend_code,
+        {{ normalise_code('apptype', 2) }} as app_type_code,
+        {{ normalise_code('consmedium', 2) }} as cons_medium_code,
+        cast(null as integer) as duration_minutes,
+        cast(null as varchar) as ltc_service_indicator,
+        cast(null as varchar) as iet_programme,
+        cast(null as varchar) as therapy_mode_code,
+        cast(null as varchar) as interpreter_code,
+        cast(null as varchar) as language_code_treatment,
+        {{ normalise_code('psychmed', 2) }} as psychotropic_medication_code
+    from appointments
+)
+
+select * from renamed
