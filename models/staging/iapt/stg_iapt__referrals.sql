@@ -11,6 +11,10 @@ v20 as (
     select * from {{ ref('base_iapt_v20__referrals') }}
 ),
 
+end_codes as (
+    select * from {{ ref('ref_end_codes') }}
+),
+
 unioned as (
     select * from v15
     union all
@@ -19,20 +23,25 @@ unioned as (
 
 final as (
     select
-        {{ dbt.concat(['org_code_provider', "':'", 'service_request_id']) }} as pathway_key,
-        submission_id,
-        dataset_version,
-        org_code_provider,
-        service_request_id,
-        patient_key,
-        reporting_period_start,
-        reporting_period_end,
-        org_code_commissioner,
-        referral_received_date,
-        source_of_referral_code,
-        end_code,
-        discharge_date
+        {{ dbt.concat(['unioned.org_code_provider', "':'", 'unioned.service_request_id']) }} as pathway_key,
+        unioned.submission_id,
+        unioned.dataset_version,
+        unioned.org_code_provider,
+        unioned.service_request_id,
+        unioned.patient_key,
+        unioned.reporting_period_start,
+        unioned.reporting_period_end,
+        unioned.org_code_commissioner,
+        unioned.referral_received_date,
+        unioned.source_of_referral_code,
+        unioned.end_code,
+        end_codes.v20_equivalent as end_code_v20,
+        end_codes.end_group,
+        unioned.end_code is not null and end_codes.v20_equivalent is null as is_end_code_unmapped,
+        unioned.discharge_date
     from unioned
+    left join end_codes
+        on unioned.dataset_version = end_codes.dataset_version and unioned.end_code = end_codes.end_code
 )
 
 select * from final

@@ -1,0 +1,24 @@
+-- v2.0 IDS202 care activities of in-use submissions: the therapy (SNOMED CodeProcAndProcStatus) given
+-- at a care contact. CarePersLocalId is a staff id, not a patient identifier.
+with
+
+activities as (
+    {{ in_use_rows(source('landing', 'ids202careactivity'), '2.0') }}
+),
+
+renamed as (
+    select
+        submission_id,
+        dataset_version,
+        org_code_provider,
+        reporting_period_start,
+        reporting_period_end,
+        trim(careactid) as care_activity_id,
+        trim(carecontactid) as care_contact_id,
+        trim(careperslocalid) as care_professional_id,
+        trim(codeprocandprocstatus) as therapy_code,
+        cast(try_cast(trim(clincontactdurofcareact) as double) as integer) as duration_minutes
+    from activities
+)
+
+select * from renamed
