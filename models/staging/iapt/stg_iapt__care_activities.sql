@@ -33,7 +33,12 @@ final as (
         unioned.therapy_code,
         therapies.therapy_name,
         therapies.step as therapy_step,
-        unioned.duration_minutes
+        unioned.duration_minutes,
+        unioned.find_scheme_code,
+        unioned.finding_code,
+        unioned.observation_code,
+        unioned.observation_value,
+        unioned.observation_unit
     from unioned
     left join therapies
         on

@@ -49,6 +49,17 @@ final as (
         interpreter_code,
         language_code_treatment,
         psychotropic_medication_code,
+        org_code_commissioner,
+        cancellation_code,
+        group_participants,
+        group_facilitators,
+        activity_location_type_code,
+        site_code_of_treatment,
+        step_intensity_code_v15,
+        primary_role_code_v15,
+        face_to_face_code_v15,
+        employment_status_code_v15,
+        sick_pay_indicator_v15,
         reporting_period_start = max(reporting_period_start) over (partition by care_contact_key)
             as is_latest_version
     from keyed

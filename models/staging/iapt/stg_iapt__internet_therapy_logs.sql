@@ -22,7 +22,8 @@ renamed as (
         {{ parse_submitted_date('enddateintenabledtherlog', '2.0') }} as log_end_date,
         nullif(trim(intenabledtherprog), '') as iet_programme,
         try_cast(trim(durationintenabledther) as double) as duration_minutes,
-        upper(trim(integratedsoftwareind)) as integrated_software_indicator
+        upper(trim(integratedsoftwareind)) as integrated_software_indicator,
+        trim(careperslocalid) as care_professional_id
     from logs
 )
 

@@ -31,7 +31,15 @@ final as (
         gender_code,
         ethnic_code,
         ex_forces_code,
-        language_code_preferred
+        language_code_preferred,
+        org_code_local_patient_id,
+        org_code_residence_responsibility,
+        nhs_number_status_code,
+        education_establishment_code,
+        gp_code_v15,
+        sexual_orientation_code_v15,
+        religion_code_v15,
+        ltc_indicator_v15
     from unioned
 )
 

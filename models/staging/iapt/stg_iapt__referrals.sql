@@ -38,7 +38,14 @@ final as (
         end_codes.v20_equivalent as end_code_v20,
         end_codes.end_group,
         unioned.end_code is not null and end_codes.v20_equivalent is null as is_end_code_unmapped,
-        unioned.discharge_date
+        unioned.discharge_date,
+        unioned.onset_date,
+        unioned.previous_diagnosis_indicator,
+        unioned.recurrence_indicator_v15,
+        unioned.opt_in_date_v15,
+        unioned.service_request_accepted_v15,
+        unioned.org_code_provider_stepped_to_v15,
+        unioned.care_cluster_code_v15
     from unioned
     left join end_codes
         on unioned.dataset_version = end_codes.dataset_version and unioned.end_code = end_codes.end_code

@@ -27,7 +27,18 @@ renamed as (
         cast(null as varchar) as therapy_mode_code,
         cast(null as varchar) as interpreter_code,
         cast(null as varchar) as language_code_treatment,
-        {{ normalise_code('psychmed', 2) }} as psychotropic_medication_code
+        {{ normalise_code('psychmed', 2) }} as psychotropic_medication_code,
+        cast(null as varchar) as org_code_commissioner,
+        cast(null as varchar) as cancellation_code,
+        cast(null as integer) as group_participants,
+        cast(null as integer) as group_facilitators,
+        cast(null as varchar) as activity_location_type_code,
+        cast(null as varchar) as site_code_of_treatment,
+        upper(trim(stepintensity)) as step_intensity_code_v15,
+        upper(trim(primaryrole)) as primary_role_code_v15,
+        upper(trim(ffcomm)) as face_to_face_code_v15,
+        {{ normalise_code('empstatus', 2) }} as employment_status_code_v15,
+        upper(trim(sickpay)) as sick_pay_indicator_v15
     from appointments
 )
 

@@ -26,7 +26,15 @@ derived as (
         {{ normalise_code('gender', 1) }} as gender_code,
         {{ normalise_code('ethnicity', 1) }} as ethnic_code,
         {{ normalise_code('bafindicator', 2) }} as ex_forces_code,
-        cast(null as varchar) as language_code_preferred
+        cast(null as varchar) as language_code_preferred,
+        cast(null as varchar) as org_code_local_patient_id,
+        cast(null as varchar) as org_code_residence_responsibility,
+        cast(null as varchar) as nhs_number_status_code,
+        cast(null as varchar) as education_establishment_code,
+        upper(trim(gmpc)) as gp_code_v15,
+        upper(trim(sexualorientation)) as sexual_orientation_code_v15,
+        upper(trim(religiousgroup)) as religion_code_v15,
+        upper(trim(ltcondition)) as ltc_indicator_v15
     from patients
 )
 

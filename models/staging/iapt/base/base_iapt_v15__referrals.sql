@@ -22,7 +22,14 @@ renamed as (
         {{ parse_submitted_date('refrecdate', '1.5') }} as referral_received_date,
         upper(trim(sourcereferral)) as source_of_referral_code,
         {{ normalise_code('endcode', 2) }} as end_code,
-        {{ parse_submitted_date('enddate', '1.5') }} as discharge_date
+        {{ parse_submitted_date('enddate', '1.5') }} as discharge_date,
+        {{ parse_submitted_date('onsetdate', '1.5') }} as onset_date,
+        cast(null as varchar) as previous_diagnosis_indicator,
+        upper(trim(recurind)) as recurrence_indicator_v15,
+        {{ parse_submitted_date('optindate', '1.5') }} as opt_in_date_v15,
+        upper(trim(servreqaccind)) as service_request_accepted_v15,
+        upper(trim(orgcodeprovidstepto)) as org_code_provider_stepped_to_v15,
+        {{ normalise_code('carecluster', 2) }} as care_cluster_code_v15
     from referrals
 )
 

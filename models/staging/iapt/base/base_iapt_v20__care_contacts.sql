@@ -26,7 +26,18 @@ renamed as (
         {{ normalise_code('carecontpatientthermode', 1) }} as therapy_mode_code,
         {{ normalise_code('interpreterpresentind', 1) }} as interpreter_code,
         lower(trim(languagecodetreat)) as language_code_treatment,
-        {{ normalise_code('psychmed', 2) }} as psychotropic_medication_code
+        {{ normalise_code('psychmed', 2) }} as psychotropic_medication_code,
+        upper(trim(orgidcomm)) as org_code_commissioner,
+        upper(trim(cancellation)) as cancellation_code,
+        cast(try_cast(trim(numgrouptherparticipants) as double) as integer) as group_participants,
+        cast(try_cast(trim(numgrouptherfacilitators) as double) as integer) as group_facilitators,
+        upper(trim(actloctypecode)) as activity_location_type_code,
+        upper(trim(siteidoftreat)) as site_code_of_treatment,
+        cast(null as varchar) as step_intensity_code_v15,
+        cast(null as varchar) as primary_role_code_v15,
+        cast(null as varchar) as face_to_face_code_v15,
+        cast(null as varchar) as employment_status_code_v15,
+        cast(null as varchar) as sick_pay_indicator_v15
     from contacts
 )
 

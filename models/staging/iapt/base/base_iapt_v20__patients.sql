@@ -27,7 +27,15 @@ derived as (
         {{ normalise_code('gender', 1) }} as gender_code,
         {{ normalise_code('ethniccategory', 1) }} as ethnic_code,
         {{ normalise_code('exbafindicator', 2) }} as ex_forces_code,
-        lower(trim(languagecodepreferred)) as language_code_preferred
+        lower(trim(languagecodepreferred)) as language_code_preferred,
+        upper(trim(orgidlocalpatientid)) as org_code_local_patient_id,
+        upper(trim(orgidresidenceresp)) as org_code_residence_responsibility,
+        {{ normalise_code('nhsnumberstatus', 2) }} as nhs_number_status_code,
+        {{ normalise_code('eduestabtypeiapt', 1) }} as education_establishment_code,
+        cast(null as varchar) as gp_code_v15,
+        cast(null as varchar) as sexual_orientation_code_v15,
+        cast(null as varchar) as religion_code_v15,
+        cast(null as varchar) as ltc_indicator_v15
     from patients
 )
 

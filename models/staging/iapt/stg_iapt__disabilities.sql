@@ -1,0 +1,23 @@
+-- v2.0 IDS007 disability types of in-use submissions.
+-- A table: the patient key is a keyed digest computed at build time.
+{{ config(materialized='table') }}
+
+with
+
+source_rows as (
+    {{ in_use_rows(source('landing', 'ids007disabilitytype'), '2.0') }}
+),
+
+renamed as (
+    select
+        {{ pseudo_id('org_code_provider', 'localpatientid') }} as patient_key,
+        submission_id,
+        dataset_version,
+        org_code_provider,
+        reporting_period_start,
+        reporting_period_end,
+        {{ normalise_code('disabcode', 2) }} as disability_code
+    from source_rows
+)
+
+select * from renamed

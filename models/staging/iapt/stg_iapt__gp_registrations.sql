@@ -1,0 +1,26 @@
+-- v2.0 IDS002 GP practice registrations of in-use submissions.
+-- A table: the patient key is a keyed digest computed at build time.
+{{ config(materialized='table') }}
+
+with
+
+source_rows as (
+    {{ in_use_rows(source('landing', 'ids002gp'), '2.0') }}
+),
+
+renamed as (
+    select
+        {{ pseudo_id('org_code_provider', 'localpatientid') }} as patient_key,
+        submission_id,
+        dataset_version,
+        org_code_provider,
+        reporting_period_start,
+        reporting_period_end,
+        upper(trim(gmpcodereg)) as gp_code,
+        upper(trim(orgidgpprac)) as org_code_gp_practice,
+        {{ parse_submitted_date('startdategmpregistration', '2.0') }} as registration_start_date,
+        {{ parse_submitted_date('enddategmpregistration', '2.0') }} as registration_end_date
+    from source_rows
+)
+
+select * from renamed

@@ -1,0 +1,24 @@
+-- v2.0 IDS011 social and personal circumstances (religion, sexual orientation, ... as SNOMED CT) of in-use submissions.
+-- A table: the patient key is a keyed digest computed at build time.
+{{ config(materialized='table') }}
+
+with
+
+source_rows as (
+    {{ in_use_rows(source('landing', 'ids011socpercircumstances'), '2.0') }}
+),
+
+renamed as (
+    select
+        {{ pseudo_id('org_code_provider', 'localpatientid') }} as patient_key,
+        submission_id,
+        dataset_version,
+        org_code_provider,
+        reporting_period_start,
+        reporting_period_end,
+        trim(socpercircumstance) as social_circumstance_code,
+        {{ parse_submitted_date('socpercircumstancerecdate', '2.0') }} as recorded_date
+    from source_rows
+)
+
+select * from renamed
