@@ -38,7 +38,10 @@ final as (
         unioned.finding_code,
         unioned.observation_code,
         unioned.observation_value,
-        unioned.observation_unit
+        unioned.observation_unit,
+        unioned.reporting_period_start = max(unioned.reporting_period_start) over (
+            partition by unioned.org_code_provider, unioned.care_activity_id
+        ) as is_latest_version
     from unioned
     left join therapies
         on

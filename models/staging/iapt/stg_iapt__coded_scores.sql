@@ -47,7 +47,10 @@ final as (
         unioned.score,
         unioned.score_date,
         unioned.score_time,
-        coalesce(unioned.score between tools.min_score and tools.max_score, false) as is_in_range
+        coalesce(unioned.score between tools.min_score and tools.max_score, false) as is_in_range,
+        unioned.reporting_period_start = max(unioned.reporting_period_start) over (
+            partition by unioned.org_code_provider, unioned.source_table, unioned.record_id, unioned.tool_code
+        ) as is_latest_version
     from unioned
     left join tools
         on unioned.tool_code = tools.tool_code

@@ -25,6 +25,13 @@ renamed as (
         upper(trim(integratedsoftwareind)) as integrated_software_indicator,
         trim(careperslocalid) as care_professional_id
     from logs
+),
+
+final as (
+    select
+        *,
+        reporting_period_start = max(reporting_period_start) over (partition by iet_log_key) as is_latest_version
+    from renamed
 )
 
-select * from renamed
+select * from final

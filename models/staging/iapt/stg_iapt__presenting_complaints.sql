@@ -27,7 +27,9 @@ final as (
         presenting_complaint_code,
         find_scheme_code,
         code_significance,
-        presenting_complaint_date
+        presenting_complaint_date,
+        reporting_period_start = max(reporting_period_start) over (partition by org_code_provider, record_id)
+            as is_latest_version
     from unioned
 )
 
