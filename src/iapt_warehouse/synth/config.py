@@ -117,8 +117,9 @@ def build(
     refresh_share: float | None = None,
     jobs: int = 2,
     burn_in_months: int | None = None,
+    provider_codes: tuple[str, ...] | None = None,
 ) -> SynthConfig:
-    """A configuration from a scale preset, overridden by explicit options."""
+    """A configuration from a scale preset, overridden by explicit options (or an explicit provider list)."""
     all_providers = reference.providers()
     with_volume = [p for p in all_providers if p.referrals_2023_24]
     name = scale or "custom"
@@ -132,7 +133,7 @@ def build(
         chosen = with_volume
         volume = None
     elif name == "custom":
-        if providers is None:
+        if providers is None and provider_codes is None:
             raise ConfigError(
                 "give --scale demo|region|national, or --providers N (with --months, --referrals-per-month)"
             )
@@ -140,7 +141,13 @@ def build(
         volume = None
     else:
         raise ConfigError(f"unknown scale {scale!r}; use demo, region or national")
-    if providers is not None:
+    if provider_codes is not None:
+        by_code = {p.org_code: p for p in all_providers}
+        missing = [c for c in provider_codes if c not in by_code]
+        if missing:
+            raise ConfigError(f"unknown provider codes: {', '.join(missing)}")
+        chosen = [by_code[c] for c in provider_codes]
+    elif providers is not None:
         if providers < 1:
             raise ConfigError("--providers must be at least 1")
         pool = chosen if providers <= len(chosen) else with_volume
@@ -159,8 +166,10 @@ def build(
         raise ConfigError(f"--months {months!r}: TO is before FROM")
     if last - first >= 60:
         raise ConfigError("--months: at most 60 months")
+    known = sorted(p.referrals_2023_24 for p in with_volume if p.referrals_2023_24)
+    median = float(known[len(known) // 2]) if known else 6000.0  # a provider with no published volume
     plans = tuple(
-        ProviderPlan(p, volume if volume is not None else float(p.referrals_2023_24 or 0) / 12.0) for p in chosen
+        ProviderPlan(p, volume if volume is not None else float(p.referrals_2023_24 or median) / 12.0) for p in chosen
     )
     config = SynthConfig(scale=name, providers=plans, first_month=first, last_month=last, seed=seed, jobs=jobs)
     overrides: dict[str, Any] = {}

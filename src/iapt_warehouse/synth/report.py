@@ -6,9 +6,11 @@ packages (not the manifest): headers decide each provider-month's in-use submiss
 else latest Primary; Late never), rows with a duplicated key in their package or without their parent
 in the package are dropped (as the loader rejects them), dates are parsed in each version's format.
 
-Rates are over the months after a warm-up (default: the first 6 months of the output, capped at half
-of it): the packages start mid-stream, so pathways ending early on lack the contacts and scores sent
-before the first month.
+Rates are over the months after a warm-up (default: half of the months, at most 12): the packages
+start mid-stream, so a pathway ending early on lacks the contacts and scores sent before the first
+month (its first treatment session, first scores). Waits are the most affected: a 12-month output
+with a 6-month warm-up understates the 6- and 18-week shares (pathways longer than six months lose
+their first session); a 24-month output with a 12-month warm-up does not.
 """
 
 from __future__ import annotations
@@ -342,7 +344,7 @@ where f.finished and f.pn >= 2;
 """
 
 
-def calibration(outdir: Path, warmup: int | None = None) -> dict[str, Any]:
+def calibration(outdir: Path, warmup: int | None = None, memory_limit: str = "6GB") -> dict[str, Any]:
     """Headline rates of the packages under outdir, with the published England figures."""
     workdir = Path(tempfile.mkdtemp(prefix="iapt-synth-report-"))
     try:
@@ -352,11 +354,11 @@ def calibration(outdir: Path, warmup: int | None = None) -> dict[str, Any]:
         months = sorted({p.month for p in packages})
         first, last = months[0], months[-1]
         if warmup is None:
-            warmup = min(6, (last - first + 1) // 2)
+            warmup = min(12, (last - first + 1) // 2)
+        warmup = max(0, min(warmup, last - first))
         m0 = first + warmup
-        con = duckdb.connect()
-        con.execute("set threads = 2")
-        con.execute(f"set temp_directory = '{workdir / 'duckdb'}'")
+        con = duckdb.connect(config={"threads": 2, "memory_limit": memory_limit, "preserve_insertion_order": False})
+        con.execute("set temp_directory = ?", [str(workdir / "duckdb")])
         _load(con, packages)
         _sql(con)
         con.execute("create table thresholds (tool varchar, caseness_op varchar, caseness double, rc double)")
