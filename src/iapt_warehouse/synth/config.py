@@ -75,6 +75,20 @@ class SynthConfig:
     def months(self) -> list[int]:
         return list(range(self.first_month, self.last_month + 1))
 
+    def patient_bases(self) -> list[int]:
+        """Disjoint blocks of patient numbers per provider (for unique NHS numbers across providers)."""
+        bases, total = [], 0
+        for plan in self.providers:
+            bases.append(total)
+            total += self._block(plan)
+        return bases
+
+    def patient_capacity(self) -> int:
+        return sum(self._block(plan) for plan in self.providers)
+
+    def _block(self, plan: ProviderPlan) -> int:
+        return int(plan.monthly_referrals * (len(self.months) + self.burn_in_months) * 1.3) + 500
+
     def describe(self) -> dict[str, Any]:
         """The configuration as recorded in the manifest."""
         data = asdict(self)

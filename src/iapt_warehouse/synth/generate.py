@@ -251,16 +251,6 @@ def prepare_outdir(outdir: Path, force: bool) -> None:
     outdir.mkdir(parents=True, exist_ok=True)
 
 
-def patient_bases(config: SynthConfig) -> list[int]:
-    """Disjoint NHS-number blocks per provider (capacity 10^7 patients in all; wraps beyond)."""
-    bases, total = [], 0
-    span = len(config.months) + config.burn_in_months
-    for plan in config.providers:
-        bases.append(total % 10_000_000)
-        total += int(plan.monthly_referrals * span * 1.3) + 500
-    return bases
-
-
 def generate(
     config: SynthConfig,
     outdir: Path,
@@ -269,7 +259,7 @@ def generate(
 ) -> dict[str, Any]:
     """Write every package and the manifest; returns the manifest."""
     prepare_outdir(outdir, force)
-    bases = patient_bases(config)
+    bases = config.patient_bases()
     order = sorted(range(len(config.providers)), key=lambda i: -config.providers[i].monthly_referrals)
     jobs = [(config, i, bases[i], str(outdir)) for i in order]
     results: dict[str, ProviderResult] = {}

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import zlib
 from dataclasses import dataclass
+from functools import cache
 
 import numpy as np
 
@@ -229,18 +230,43 @@ def _wait(rng: np.random.Generator, n: int) -> IntA:
     return uniform_int(rng, WAIT_BUCKETS[bucket, 0], WAIT_BUCKETS[bucket, 1], n)
 
 
-def _valid_nhs_numbers(rng: np.random.Generator, base_index: IntA) -> IntA:
-    """As _nhs_numbers, but guaranteed valid: the free digit is searched row by row where needed."""
-    mixed = (base_index * 7_919_113 + 1_234_567) % 10_000_000
+NHS_999_CAPACITY = 900_000  # valid numbers with the 999 prefix: about 909,000
+
+
+@cache
+def _nhs_999() -> IntA:
+    """Every valid NHS number 999xxxxxxx (modulus 11), in a fixed pseudo-random order."""
+    body = np.arange(10**6, dtype=np.int64)
+    digits = np.stack(
+        [np.full(10**6, 9), np.full(10**6, 9), np.full(10**6, 9)] + [(body // 10**i) % 10 for i in range(5, -1, -1)],
+        axis=1,
+    )
+    check = (11 - (digits * np.arange(10, 1, -1)).sum(axis=1) % 11) % 11
+    valid = check != 10
+    numbers = (999 * 10**6 + body[valid]) * 10 + check[valid]
+    return np.random.default_rng(999).permutation(numbers)
+
+
+def nhs_numbers(rng: np.random.Generator, index: IntA, capacity: int) -> IntA:
+    """Valid NHS numbers, unique per index, in the test ranges.
+
+    When every patient of the run fits (capacity <= 900,000), numbers come from the 999 test range;
+    otherwise from the synthetic range 9000000000-9999999999 ("not to be issued"): 9, seven digits
+    from a bijection of the index, one free digit chosen so that the check digit is not 10, and the
+    check digit.
+    """
+    if capacity <= NHS_999_CAPACITY:
+        return _nhs_999()[index]
+    mixed = (index * 7_919_113 + 1_234_567) % 10_000_000
     weights = np.arange(10, 1, -1, dtype=np.int64)
     prefix = 9 * 10**7 + mixed  # 8 digits
-    digits = np.zeros((len(base_index), 9), dtype=np.int64)
+    digits = np.zeros((len(index), 9), dtype=np.int64)
     for i in range(8):
         digits[:, 7 - i] = (prefix // 10**i) % 10
-    free = np.floor(rng.random(len(base_index)) * 10).astype(np.int64)
+    free = np.floor(rng.random(len(index)) * 10).astype(np.int64)
     chosen = free.copy()
-    done = np.zeros(len(base_index), dtype=bool)
-    check = np.zeros(len(base_index), dtype=np.int64)
+    done = np.zeros(len(index), dtype=bool)
+    check = np.zeros(len(index), dtype=np.int64)
     for step in range(10):
         candidate = (free + step) % 10
         digits[:, 8] = candidate
@@ -251,7 +277,8 @@ def _valid_nhs_numbers(rng: np.random.Generator, base_index: IntA) -> IntA:
         done |= take
         if done.all():
             break
-    return (prefix * 10 + chosen) * 10 + check
+    out: IntA = (prefix * 10 + chosen) * 10 + check
+    return out
 
 
 def simulate(plan: ProviderPlan, config: SynthConfig, patient_base: int) -> ProviderData:
@@ -708,7 +735,7 @@ def _patients(
 
     patients = Patients(
         num=np.arange(n, dtype=np.int64) + 1,
-        nhs=_valid_nhs_numbers(rng, patient_base + np.arange(n, dtype=np.int64)),
+        nhs=nhs_numbers(rng, (patient_base + np.arange(n, dtype=np.int64)) % 10_000_000, config.patient_capacity()),
         birth_day=birth,
         postcode=postcode,
         gender=gender,
