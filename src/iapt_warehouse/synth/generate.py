@@ -75,7 +75,7 @@ def plan_packages(config: SynthConfig, code: str) -> list[PackagePlan]:
     rng = np.random.default_rng(journeys.provider_seed(config, code, 2))
     plans: list[PackagePlan] = []
     for month in config.months:
-        u = rng.random(6)
+        u = rng.random(4)
         missed = u[0] < config.missed_share
         refresh = not missed and u[1] < config.refresh_share
         resubmitted = not missed and u[2] < config.resubmission_share
@@ -87,9 +87,7 @@ def plan_packages(config: SynthConfig, code: str) -> list[PackagePlan]:
             if resubmitted:
                 plans.append(PackagePlan(month, "primary", 1, first, "early_resubmitted", bool(zips[0])))
                 day = int(first[8:10])
-                second = _timestamp(rng, month + 1, day + 1, day + 10)
-                if second <= first:  # the first was on the month's last day: resubmit later that day
-                    second = first[:11] + "23:59:59"
+                second = _timestamp(rng, month + 1, day + 1, day + 10)  # the first is on day 14 at the latest
                 plans.append(PackagePlan(month, "primary", 2, second, final_primary, bool(zips[1])))
             else:
                 plans.append(PackagePlan(month, "primary", 1, first, final_primary, bool(zips[0])))
