@@ -165,6 +165,13 @@ def test_zip_and_directory_packages_load_the_same_rows(data_dir, run_load, query
 # ------------------------------------------------------------------------------------------ v1.5
 
 
+def test_provider_codes_starting_with_a_digit_load(data_dir, run_load, query):
+    """Real ODS codes such as 8JX60 start with a digit; they are organisation codes like any other."""
+    simple_v2(provider="8JX60").write(data_dir, "pkg")
+    assert run_load(data_dir).exit_code == 0
+    assert query("select org_code_provider, status from landing.submissions") == [("8JX60", "in_use")]
+
+
 def test_v15_dates_are_dd_mm_yyyy(data_dir, run_load, query):
     tables = v15_pathway(
         "S1",

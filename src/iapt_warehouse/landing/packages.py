@@ -32,6 +32,8 @@ MAX_PACKAGE_BYTES = int(os.environ.get("IAPT_MAX_PACKAGE_BYTES", str(8 * 1024**3
 MAX_FILES_PER_PACKAGE = int(os.environ.get("IAPT_MAX_FILES_PER_PACKAGE", "64"))
 MAX_ZIP_RATIO = 200  # uncompressed / compressed; CSV compresses about 10:1, zip bombs 1000:1
 ITEM_NAME = re.compile(r"[A-Za-z][A-Za-z0-9_]{0,63}")
+# ODS organisation codes: letters and digits (some real provider codes start with a digit, e.g. 8JX60).
+ORG_CODE = re.compile(r"[A-Za-z0-9]{3,12}")
 _CHUNK = 1 << 20
 
 
@@ -320,7 +322,7 @@ def parse_header(values: dict[str, str], header_file: str) -> Header:
             f" that starts {start}"
         )
     provider = values[contract.PROVIDER_ITEM[version]]
-    if not ITEM_NAME.fullmatch(provider) or len(provider) > 12:
+    if not ORG_CODE.fullmatch(provider):
         raise PackageRejected(
             f"{header_file}: {contract.PROVIDER_ITEM[version]} {provider[:40]!r} is not an organisation code"
         )
