@@ -11,10 +11,16 @@ from iapt_warehouse import contract
 REPO = Path(__file__).resolve().parents[2]
 
 
+def without_comments(sql: str) -> str:
+    """SQL without `--` and `{# #}` comments, so an item named only in a comment does not count as read."""
+    sql = re.sub(r"\{#.*?#\}", " ", sql, flags=re.S)
+    return "\n".join(line.split("--")[0] for line in sql.splitlines())
+
+
 def staging_sql_by_landing_table() -> dict[str, list[str]]:
     found: dict[str, list[str]] = {}
     for path in (REPO / "models" / "staging").rglob("*.sql"):
-        text = path.read_text().lower()
+        text = without_comments(path.read_text().lower())
         for table in re.findall(r"source\('landing', '([a-z0-9]+)'\)", text):
             found.setdefault(table, []).append(text)
     return found
