@@ -1,29 +1,127 @@
--- One row per pathway per reporting month it is submitted in (the published UsePathway_Flag grain).
--- Thin first cut: the referral items of the month and the month flags; the derivation issue adds
--- contacts, sessions, scores and outcomes.
+-- One row per pathway per reporting month it is submitted in (the published UsePathway_Flag grain),
+-- with every derived field of derivation-rules.md: the referral items as the month's in-use submission
+-- states them, sessions and counts from activity known at the month, waits, the problem descriptor,
+-- the ADSM and its first/last scores, and the outcome flags. Every rule lives in one intermediate
+-- model (models/intermediate/pathways/); this mart only assembles them.
 with
 
-referrals as (
-    select * from {{ ref('stg_iapt__referrals') }}
+pathways as (
+    select * from {{ ref('int_pathways_scoped_to_month') }}
 ),
 
-flagged as (
+sessions as (
+    select * from {{ ref('int_pathway_sessions_counted') }}
+),
+
+waits as (
+    select * from {{ ref('int_pathway_waits') }}
+),
+
+descriptors as (
+    select * from {{ ref('int_problem_descriptors_at_month') }}
+),
+
+adsm as (
+    select * from {{ ref('int_adsm_chosen') }}
+),
+
+outcomes as (
+    select * from {{ ref('int_outcomes_flagged') }}
+),
+
+patients as (
+    select * from {{ ref('stg_iapt__patients') }}
+),
+
+assembled as (
     select
-        pathway_key,
-        org_code_provider,
-        reporting_period_start,
-        reporting_period_end,
-        dataset_version,
-        org_code_commissioner,
-        referral_received_date,
-        discharge_date,
-        end_code,
-        submission_id,
+        pathways.pathway_key,
+        pathways.reporting_period_start,
+        pathways.reporting_period_end,
+        pathways.dataset_version,
+        pathways.submission_id,
+        pathways.org_code_provider,
+        pathways.org_code_commissioner,
+        pathways.patient_key,
+        patients.person_key,
+        patients.age_at_period_end,
+        patients.gender_code,
+        patients.ethnic_code,
+        pathways.source_of_referral_code,
+        pathways.referral_received_date,
+        pathways.discharge_date,
+        pathways.end_code,
+        pathways.end_code_v20,
+        pathways.end_group,
+        pathways.is_referral_received_in_month,
+        pathways.is_discharged_by_month_end,
+        pathways.is_ended_in_month,
+        sessions.assessment_first_date,
         coalesce(
-            referral_received_date between reporting_period_start and reporting_period_end, false
-        ) as is_referral_received_in_month,
-        coalesce(discharge_date between reporting_period_start and reporting_period_end, false) as is_ended_in_month
-    from referrals
+            sessions.assessment_first_date between pathways.reporting_period_start and pathways.reporting_period_end,
+            false
+        ) as is_first_assessment_in_month,
+        sessions.therapy_session_first_date,
+        sessions.therapy_session_second_date,
+        sessions.therapy_session_last_date,
+        coalesce(
+            sessions.therapy_session_first_date
+            between pathways.reporting_period_start and pathways.reporting_period_end,
+            false
+        ) as is_first_treatment_in_month,
+        sessions.treatment_care_contact_count,
+        sessions.iet_session_count,
+        sessions.care_contact_count,
+        sessions.is_completed_treatment,
+        pathways.is_ended_in_month and sessions.is_completed_treatment as is_finished_course_in_month,
+        waits.wait_first_assessment_days,
+        waits.wait_first_treatment_days,
+        waits.is_first_treatment_within_6_weeks,
+        waits.is_first_treatment_within_18_weeks,
+        descriptors.problem_descriptor_code,
+        descriptors.problem_descriptor_name,
+        descriptors.problem_descriptor_group,
+        adsm.own_measure_tool_code,
+        adsm.is_own_measure_paired,
+        adsm.adsm_tool_code,
+        adsm.adsm_name,
+        outcomes.phq9_first_score,
+        outcomes.phq9_last_score,
+        outcomes.adsm_first_score,
+        outcomes.adsm_last_score,
+        outcomes.is_assessed_for_outcomes,
+        outcomes.is_caseness,
+        outcomes.is_not_caseness,
+        outcomes.is_recovered,
+        outcomes.is_reliable_improvement,
+        outcomes.is_reliable_deterioration,
+        outcomes.is_no_reliable_change,
+        outcomes.is_reliable_recovery
+    from pathways
+    inner join sessions
+        on
+            pathways.pathway_key = sessions.pathway_key
+            and pathways.reporting_period_start = sessions.reporting_period_start
+    inner join waits
+        on
+            pathways.pathway_key = waits.pathway_key
+            and pathways.reporting_period_start = waits.reporting_period_start
+    inner join outcomes
+        on
+            pathways.pathway_key = outcomes.pathway_key
+            and pathways.reporting_period_start = outcomes.reporting_period_start
+    inner join adsm
+        on
+            pathways.pathway_key = adsm.pathway_key
+            and pathways.reporting_period_start = adsm.reporting_period_start
+    left join descriptors
+        on
+            pathways.pathway_key = descriptors.pathway_key
+            and pathways.reporting_period_start = descriptors.reporting_period_start
+    left join patients
+        on
+            pathways.patient_key = patients.patient_key
+            and pathways.reporting_period_start = patients.reporting_period_start
 )
 
-select * from flagged
+select * from assembled

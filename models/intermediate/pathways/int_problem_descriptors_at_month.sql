@@ -1,0 +1,94 @@
+-- Rule 3.4: the problem descriptor of each pathway at month M. v2.0 months: among the presenting
+-- complaints known at M (latest month's version of each record), the primary ('P') with the latest
+-- date; with no primary, the latest secondary; ties broken by the record's id. v1.5 months: ProvDiag
+-- of the month-M referral row only (staging carries it as a primary complaint of that month). ICD-10
+-- codes are compared without the dot (staging removes it). Named choice: in a v2.0 month a v1.5
+-- ProvDiag sent in an earlier month is a known complaint like any other.
+with
+
+pathways as (
+    select * from {{ ref('int_pathways_scoped_to_month') }}
+),
+
+complaints as (
+    select * from {{ ref('stg_iapt__presenting_complaints') }}
+),
+
+descriptors as (
+    select * from {{ ref('ref_problem_descriptors') }}
+),
+
+complaint_versions as (
+    select
+        *,
+        lead(reporting_period_start) over (
+            partition by presenting_complaint_key order by reporting_period_start
+        ) as superseded_from
+    from complaints
+),
+
+known_at_month as (
+    select
+        pathways.pathway_key,
+        pathways.reporting_period_start,
+        pathways.dataset_version as month_dataset_version,
+        complaint_versions.presenting_complaint_key,
+        complaint_versions.presenting_complaint_code,
+        complaint_versions.code_significance,
+        complaint_versions.presenting_complaint_date
+    from pathways
+    inner join complaint_versions
+        on
+            pathways.pathway_key = complaint_versions.pathway_key
+            and pathways.reporting_period_start >= complaint_versions.reporting_period_start
+            and (
+                complaint_versions.superseded_from is null
+                or pathways.reporting_period_start < complaint_versions.superseded_from
+            )
+            and (
+                pathways.dataset_version != '1.5'
+                or pathways.reporting_period_start = complaint_versions.reporting_period_start
+            )
+),
+
+ranked as (
+    select
+        *,
+        row_number() over (
+            partition by pathway_key, reporting_period_start
+            order by
+                case when code_significance = 'P' then 0 else 1 end,
+                presenting_complaint_date desc nulls last,
+                presenting_complaint_key desc
+        ) as descriptor_rank
+    from known_at_month
+),
+
+chosen as (
+    select
+        ranked.pathway_key,
+        ranked.reporting_period_start,
+        ranked.month_dataset_version,
+        ranked.presenting_complaint_code as problem_descriptor_code,
+        ranked.code_significance as problem_descriptor_significance,
+        descriptors.descriptor_name as problem_descriptor_name,
+        -- iapt-domain.md 2.8: unlisted F codes group as other mental health disorders, the rest as
+        -- other recorded problems
+        coalesce(
+            descriptors.descriptor_group,
+            case
+                when ranked.presenting_complaint_code like 'F%' then 'Other mental health disorders'
+                else 'Other recorded problems'
+            end
+        ) as problem_descriptor_group,
+        case
+            when ranked.month_dataset_version = '1.5' then descriptors.own_tool_code_v15
+            else descriptors.own_tool_code
+        end as own_measure_tool_code
+    from ranked
+    left join descriptors
+        on ranked.presenting_complaint_code = descriptors.icd10_code
+    where ranked.descriptor_rank = 1
+)
+
+select * from chosen

@@ -1,0 +1,61 @@
+-- Rule 2.2: the treatment sessions of each pathway at month M: attended treatment-type care contacts
+-- within the pathway's range, plus each internet-enabled therapy log known at M whose start date falls
+-- in the same range, dated at that start date. Follow-ups and contacts after discharge never count.
+with
+
+pathways as (
+    select * from {{ ref('int_pathways_scoped_to_month') }}
+),
+
+contacts as (
+    select * from {{ ref('int_care_contacts_classified') }}
+),
+
+iet_logs as (
+    select * from {{ ref('stg_iapt__internet_therapy_logs') }}
+),
+
+contact_sessions as (
+    select
+        pathway_key,
+        reporting_period_start,
+        'care_contact' as session_source,
+        care_contact_key as session_record_key,
+        care_contact_date as session_date,
+        care_contact_time as session_time
+    from contacts
+    where is_treatment_session
+),
+
+-- rule 1.5 for IET logs: the version from the latest month up to M wins
+iet_versions as (
+    select
+        *,
+        lead(reporting_period_start) over (partition by iet_log_key order by reporting_period_start) as superseded_from
+    from iet_logs
+),
+
+iet_sessions as (
+    select
+        pathways.pathway_key,
+        pathways.reporting_period_start,
+        'iet_log' as session_source,
+        iet_versions.iet_log_key as session_record_key,
+        iet_versions.log_start_date as session_date,
+        cast(null as varchar) as session_time
+    from pathways
+    inner join iet_versions
+        on
+            pathways.pathway_key = iet_versions.pathway_key
+            and pathways.reporting_period_start >= iet_versions.reporting_period_start
+            and (iet_versions.superseded_from is null or pathways.reporting_period_start < iet_versions.superseded_from)
+    where iet_versions.log_start_date between pathways.activity_range_start and pathways.activity_range_end
+),
+
+sessions as (
+    select * from contact_sessions
+    union all
+    select * from iet_sessions
+)
+
+select * from sessions
