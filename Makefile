@@ -35,7 +35,7 @@ export DBT_PROFILES_DIR := $(CURDIR)
 export DBT_SEND_ANONYMOUS_USAGE_STATS := false
 export DO_NOT_TRACK := 1
 
-.PHONY: help install build demo-data load dbt-build docs test lint test-dbt test-python bench-loader lock clean
+.PHONY: help install build demo-data load dbt-build docs test lint test-dbt test-dbt-demo test-python bench-loader lock clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -80,7 +80,7 @@ dbt-build: $(STAMP)
 docs: $(STAMP) ## Generate the dbt docs (target/static_index.html)
 	IAPT_DUCKDB_PATH="$(DB)" $(BIN)/dbt docs generate --static --quiet
 
-test: lint test-dbt test-python ## Run every test (lint, dbt build on fixtures, pytest)
+test: lint test-dbt test-dbt-demo test-python ## Run every test (lint, dbt build on fixtures and on demo data, pytest)
 
 lint: $(STAMP) ## ruff, mypy, sqlfluff, generated files up to date, governance (descriptions, tests)
 	$(BIN)/ruff check src tests bench
@@ -97,6 +97,13 @@ test-dbt: $(STAMP) ## dbt build (models and tests) on the committed fixture pack
 	rm -f $(TEST_DB)
 	@$(MAKE) --no-print-directory load LOAD_DIR=$(FIXTURE_DATA) DB=$(TEST_DB)
 	IAPT_DUCKDB_PATH=$(TEST_DB) $(BIN)/dbt build
+
+test-dbt-demo: $(STAMP) ## dbt build (models, unit tests, invariants) on the demo synthetic data
+	@mkdir -p build/test
+	rm -f build/test/demo.duckdb
+	@$(MAKE) --no-print-directory demo-data
+	@$(MAKE) --no-print-directory load LOAD_DIR=$(DEMO_DIR) DB=build/test/demo.duckdb
+	IAPT_DUCKDB_PATH=build/test/demo.duckdb $(BIN)/dbt build
 
 test-python: $(STAMP) ## pytest
 	$(BIN)/pytest -n 2

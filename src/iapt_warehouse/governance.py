@@ -42,10 +42,10 @@ def check_manifest(manifest: dict[str, Any]) -> list[str]:
         folder = Path(path).parts[1] if len(Path(path).parts) > 1 else ""
         if node.get("sources") and folder != "staging":
             problems.append(f"{path}: source() used outside models/staging")
-        if folder == "marts":
+        if folder in ("marts", "publication", "nhse"):
             for name, column in node.get("columns", {}).items():
                 if not column.get("description", "").strip():
-                    problems.append(f"{path}: mart column {name} has no description")
+                    problems.append(f"{path}: {folder} column {name} has no description")
     return problems
 
 

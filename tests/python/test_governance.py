@@ -37,7 +37,7 @@ def test_each_violation_is_reported():
     problems = check_manifest(manifest(nodes))
     assert sorted(problems) == [
         "models/marts/c.sql: source() used outside models/staging",
-        "models/marts/d.sql: mart column x has no description",
+        "models/marts/d.sql: marts column x has no description",
         "models/staging/a.sql: model has no description",
         "models/staging/b.sql: model has no data test",
         "seeds/s.csv: seed has no description",
