@@ -17,7 +17,7 @@ import click
 _COMMANDS: dict[str, tuple[str, str, str]] = {
     "governance": ("iapt_warehouse.governance", "governance", "Check models are described and tested."),
     "load": ("iapt_warehouse.landing.cli", "load", "Load submission packages into the landing layer."),
-    "codegen": ("iapt_warehouse.codegen", "codegen", "Generate dbt YAML from the landing contract."),
+    "codegen": ("iapt_warehouse.codegen", "codegen", "Generate dbt YAML from the contract and data dictionary."),
     "synth": ("iapt_warehouse.synth.cli", "synth", "Write synthetic submission packages."),
 }
 

@@ -167,6 +167,13 @@ class _Dictionary:
         if defaults:
             parts.append("Default codes: " + "; ".join(defaults) + ".")
         parts += list(dict.fromkeys(e.note for e in entries if e.note))
+        needed = list(
+            dict.fromkeys(f"v{e.item.dataset_version} {e.item.name}" for e in entries if e.item.measures_need)
+        )
+        if needed and all(e.item.measures_need for e in entries):
+            parts.append("The published measures need it.")
+        elif needed:
+            parts.append(f"The published measures need {', '.join(needed)}.")
         types = {e.data_type for e in entries}
         return _Column(column, " ".join(parts), types.pop() if len(types) == 1 else None, [])
 
