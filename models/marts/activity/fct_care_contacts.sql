@@ -1,0 +1,193 @@
+-- One row per care contact (provider + CareContactId; v1.5 appointment) in its latest version
+-- (derivation-rules.md 1.5), with its labels and the classification the pathway rules use, from the
+-- code-list seeds: attended (rule 2.1: attendance code attended, or an unplanned contact) and the
+-- appointment type's assessment / treatment / follow-up flags (rules 2.2-2.3). Whether an attended
+-- contact is a treatment session or an assessment of its pathway also depends on the pathway's dates
+-- in a month: see the pathway derivations. Therapies and staff qualifications are summarised from
+-- fct_care_activities.
+with
+
+care_contacts as (
+    select * from {{ ref('stg_iapt__care_contacts') }}
+    where is_latest_version
+),
+
+care_activities as (
+    select * from {{ ref('fct_care_activities') }}
+),
+
+iet_programmes as (
+    select * from {{ ref('dim_iet_programmes') }}
+),
+
+iet_programme_groups as (
+    select * from {{ ref('ref_iet_programme_groups') }}
+),
+
+attendance as (
+    select * from {{ ref('ref_attendance') }}
+),
+
+appointment_types as (
+    select * from {{ ref('ref_appointment_types') }}
+),
+
+consultation_media as (
+    select * from {{ ref('ref_consultation_media') }}
+),
+
+therapy_modes as (
+    select * from {{ ref('ref_therapy_modes') }}
+),
+
+interpreter_codes as (
+    select * from {{ ref('ref_interpreter_codes') }}
+),
+
+psychotropic_medication as (
+    select * from {{ ref('ref_psychotropic_medication') }}
+),
+
+no_iet_recorded as (
+    select iet_programme_group
+    from iet_programme_groups
+    where fallback_for = 'missing'
+),
+
+activity_therapies as (
+    select distinct
+        care_contact_key,
+        therapy_name,
+        therapy_step
+    from care_activities
+    where therapy_name is not null
+),
+
+therapy_lists as (
+    select
+        care_contact_key,
+        {{ dbt.listagg('therapy_name', "'; '", 'order by therapy_name') }} as therapy_names
+    from activity_therapies
+    group by care_contact_key
+),
+
+activity_steps as (
+    select distinct
+        care_contact_key,
+        therapy_step
+    from activity_therapies
+),
+
+step_lists as (
+    select
+        care_contact_key,
+        {{ dbt.listagg('therapy_step', "'; '", 'order by therapy_step') }} as therapy_steps
+    from activity_steps
+    group by care_contact_key
+),
+
+-- staff measures M1014-M1017 count a contact when one or more of its staff is in the class
+activity_summary as (
+    select
+        care_contact_key,
+        count(*) as care_activity_count,
+        count(distinct care_professional_id) as care_professional_count,
+        {{ dbt.bool_or('is_staff_qualified') }} as has_staff_qualified,
+        {{ dbt.bool_or('is_staff_in_training') }} as has_staff_in_training,
+        {{ dbt.bool_or('has_qualification_record and not is_staff_qualified and not is_staff_in_training') }}
+            as has_staff_neither_qualified_nor_in_training,
+        {{ dbt.bool_or('not has_qualification_record') }} as has_staff_without_qualification_record
+    from care_activities
+    group by care_contact_key
+),
+
+final as (
+    select
+        care_contacts.care_contact_key,
+        care_contacts.pathway_key,
+        care_contacts.org_code_provider,
+        care_contacts.care_contact_id,
+        care_contacts.reporting_period_start,
+        care_contacts.dataset_version,
+        care_contacts.submission_id,
+        care_contacts.care_contact_date,
+        care_contacts.care_contact_time,
+        cast({{ dbt.date_trunc('month', 'care_contacts.care_contact_date') }} as date) as care_contact_month,
+        care_contacts.attend_code,
+        attendance.attend_name,
+        care_contacts.planned_indicator,
+        coalesce(care_contacts.planned_indicator = '{{ var("unplanned_care_contact_indicator") }}', false)
+            as is_unplanned,
+        -- rule 2.1: attended, or an unplanned contact
+        coalesce(attendance.is_attended, false)
+        or coalesce(care_contacts.planned_indicator = '{{ var("unplanned_care_contact_indicator") }}', false)
+            as is_attended,
+        care_contacts.app_type_code,
+        appointment_types.app_type_name,
+        coalesce(appointment_types.is_assessment, false) as is_assessment_type,
+        coalesce(appointment_types.is_treatment, false) as is_treatment_type,
+        coalesce(appointment_types.is_follow_up, false) as is_follow_up_type,
+        care_contacts.cons_medium_code,
+        consultation_media.cons_medium_name,
+        care_contacts.duration_minutes,
+        care_contacts.therapy_mode_code,
+        therapy_modes.therapy_mode_name,
+        care_contacts.group_participants,
+        care_contacts.group_facilitators,
+        care_contacts.iet_programme,
+        coalesce(iet_programmes.iet_programme_group, no_iet_recorded.iet_programme_group) as iet_programme_group,
+        care_contacts.interpreter_code,
+        interpreter_codes.interpreter_name,
+        care_contacts.language_code_treatment,
+        care_contacts.psychotropic_medication_code,
+        psychotropic_medication.psychotropic_medication_name,
+        psychotropic_medication.is_prescribed as is_psychotropic_medication_prescribed,
+        care_contacts.ltc_service_indicator,
+        care_contacts.org_code_commissioner,
+        {{ commissioner_key('care_contacts.org_code_commissioner') }} as commissioner_key,
+        care_contacts.step_intensity_code_v15,
+        care_contacts.primary_role_code_v15,
+        coalesce(activity_summary.care_activity_count, 0) as care_activity_count,
+        therapy_lists.therapy_names,
+        step_lists.therapy_steps,
+        coalesce(activity_summary.care_professional_count, 0) as care_professional_count,
+        -- v2.0 only (v1.5 has no care professional); a v2.0 contact without activities has no staff
+        case
+            when care_contacts.dataset_version = '2.0' then coalesce(activity_summary.has_staff_qualified, false)
+        end as has_staff_qualified,
+        case
+            when care_contacts.dataset_version = '2.0' then coalesce(activity_summary.has_staff_in_training, false)
+        end as has_staff_in_training,
+        case
+            when care_contacts.dataset_version = '2.0'
+                then coalesce(activity_summary.has_staff_neither_qualified_nor_in_training, false)
+        end as has_staff_neither_qualified_nor_in_training,
+        case
+            when care_contacts.dataset_version = '2.0'
+                then coalesce(activity_summary.has_staff_without_qualification_record, false)
+        end as has_staff_without_qualification_record
+    from care_contacts
+    left join attendance
+        on care_contacts.attend_code = attendance.attend_code
+    left join appointment_types
+        on care_contacts.app_type_code = appointment_types.app_type_code
+    left join consultation_media
+        on care_contacts.cons_medium_code = consultation_media.cons_medium_code
+    left join therapy_modes
+        on care_contacts.therapy_mode_code = therapy_modes.therapy_mode_code
+    left join interpreter_codes
+        on care_contacts.interpreter_code = interpreter_codes.interpreter_code
+    left join psychotropic_medication
+        on care_contacts.psychotropic_medication_code = psychotropic_medication.psychotropic_medication_code
+    left join iet_programmes
+        on care_contacts.iet_programme = iet_programmes.iet_programme
+    left join activity_summary
+        on care_contacts.care_contact_key = activity_summary.care_contact_key
+    left join therapy_lists
+        on care_contacts.care_contact_key = therapy_lists.care_contact_key
+    left join step_lists
+        on care_contacts.care_contact_key = step_lists.care_contact_key
+    cross join no_iet_recorded
+)
+
+select * from final

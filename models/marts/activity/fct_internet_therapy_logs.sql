@@ -1,0 +1,49 @@
+-- One row per internet-enabled therapy log (v2.0 IDS205; provider + ServiceRequestId + start date +
+-- programme) in its latest version (derivation-rules.md 1.5). Each log is one treatment session of
+-- its pathway, dated at its start date, when that date falls within the pathway's range (rule 2.2);
+-- the IET session count M343 counts logs by their end date.
+with
+
+iet_logs as (
+    select * from {{ ref('stg_iapt__internet_therapy_logs') }}
+    where is_latest_version
+),
+
+iet_programmes as (
+    select * from {{ ref('dim_iet_programmes') }}
+),
+
+iet_programme_groups as (
+    select * from {{ ref('ref_iet_programme_groups') }}
+),
+
+no_iet_recorded as (
+    select iet_programme_group
+    from iet_programme_groups
+    where fallback_for = 'missing'
+),
+
+final as (
+    select
+        iet_logs.iet_log_key,
+        iet_logs.pathway_key,
+        iet_logs.org_code_provider,
+        iet_logs.reporting_period_start,
+        iet_logs.dataset_version,
+        iet_logs.submission_id,
+        iet_logs.log_start_date,
+        iet_logs.log_end_date,
+        cast({{ dbt.date_trunc('month', 'iet_logs.log_start_date') }} as date) as log_start_month,
+        cast({{ dbt.date_trunc('month', 'iet_logs.log_end_date') }} as date) as log_end_month,
+        iet_logs.iet_programme,
+        coalesce(iet_programmes.iet_programme_group, no_iet_recorded.iet_programme_group) as iet_programme_group,
+        iet_logs.duration_minutes,
+        iet_logs.integrated_software_indicator,
+        iet_logs.care_professional_id
+    from iet_logs
+    left join iet_programmes
+        on iet_logs.iet_programme = iet_programmes.iet_programme
+    cross join no_iet_recorded
+)
+
+select * from final
