@@ -6,9 +6,9 @@ Two inputs, so nothing is typed twice:
   list or valid values, data type and the staging column it becomes. A column that *is* an item (conformance
   text, code, date, time, number, header or unpivoted) takes its description and data type from there, and gets
   its tests from there: `not_null` when the item is required, and a warn-level `relationships` test to its code
-  list seed (`relationships_composite` on (dataset_version, code) when the seed lists codes per version) or an
-  `accepted_values` test for its valid values. When only some of a model's versions have the item, or their
-  code lists differ, each test carries `where: dataset_version ...`.
+  list seed when the seed lists every valid code (`relationships_composite` on (dataset_version, code) when the
+  seed lists codes per version) or an `accepted_values` test for its valid values. When only some of a model's
+  versions have the item, or their code lists differ, each test carries `where: dataset_version ...`.
 * `contract/staging_supplement.yml`: what is not about a submitted item: the model list, model descriptions,
   contracts and model-level tests, the column order, and derived columns (keys, pseudonyms, ages, flags). The
   five submission columns every staging model carries are defined once there (`submission_columns`) and
@@ -156,13 +156,14 @@ class _Dictionary:
         widths = sorted({e.code_width for e in entries if e.code_width})
         if widths:
             parts.append(f"Code trimmed and zero-padded to width {' or '.join(map(str, widths))}.")
-        seeds: dict[str, list[str]] = {}
+        seeds: dict[tuple[str, bool], list[str]] = {}
         for e in entries:
             if e.code_list:
-                seeds.setdefault(e.code_list, []).append(e.item.dataset_version)
-        for seed, versions in seeds.items():
+                seeds.setdefault((e.code_list, e.code_list_complete), []).append(e.item.dataset_version)
+        for (seed, complete), versions in seeds.items():
             limited = "" if set(versions) == set(by_version) else f" (v{', v'.join(sorted(set(versions)))})"
-            parts.append(f"Code list: {seed}{limited}.")
+            kind = "Code list" if complete else "Codes classified by"
+            parts.append(f"{kind}: {seed}{limited}.")
         defaults = list(dict.fromkeys(e.default_codes for e in entries if e.default_codes))
         if defaults:
             parts.append("Default codes: " + "; ".join(defaults) + ".")
@@ -191,7 +192,8 @@ class _Dictionary:
         valid: dict[tuple[str, ...], list[str]] = {}
         for e in entries:
             if e.code_list and e.code_list_column:
-                seeds.setdefault((e.code_list, e.code_list_column), []).append(e.item.dataset_version)
+                if e.code_list_complete:  # a seed listing only some valid codes is no validity test
+                    seeds.setdefault((e.code_list, e.code_list_column), []).append(e.item.dataset_version)
             elif e.valid_values:
                 valid.setdefault(e.valid_values, []).append(e.item.dataset_version)
         for (seed, seed_column), versions in seeds.items():

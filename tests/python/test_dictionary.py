@@ -141,6 +141,9 @@ def test_dictionary_tests_are_generated_for_coded_and_required_columns():
     assert "not_null" in contacts["care_contact_id"]["data_tests"]
     referral_tests = json.dumps(models["stg_iapt__referrals"]["data_tests"])
     assert '"to": "ref(\'ref_end_codes\')"' in referral_tests  # end codes are checked per version
+    # A seed that lists only some valid codes (problem descriptors) is no validity test.
+    complaints = {c["name"]: c for c in models["stg_iapt__presenting_complaints"]["columns"]}
+    assert "ref_problem_descriptors" not in json.dumps(complaints["presenting_complaint_code"].get("data_tests", []))
 
 
 @pytest.mark.slow

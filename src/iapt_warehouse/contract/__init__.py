@@ -148,6 +148,7 @@ class Entry:
     data_type: str | None  # type of the conformed column
     code_list: str | None  # seed in seeds/reference that lists the item's codes
     code_list_column: str | None  # the seed's column holding the code
+    code_list_complete: bool  # the seed lists every valid code (so codes outside it are reported by a test)
     code_width: int | None  # codes are trimmed and zero-padded to this width in staging (macro normalise_code)
     valid_values: tuple[str, ...]  # valid values when there is no seed (after normalisation)
     default_codes: str | None  # default ("not known", "not stated") codes, as text
@@ -204,6 +205,7 @@ def dictionary() -> tuple[Entry, ...]:
             data_type=row["data_type"] or None,
             code_list=row["code_list"] or None,
             code_list_column=row["code_list_column"] or None,
+            code_list_complete=row["code_list_complete"] == "Y",
             code_width=int(row["code_width"]) if row["code_width"] else None,
             valid_values=tuple(v for v in row["valid_values"].split("|") if v),
             default_codes=row["default_codes"] or None,
@@ -255,6 +257,8 @@ def dictionary_problems() -> list[str]:
             problems.append(f"{name}: has a conformed column but is listed in not_carried.csv")
         if bool(e.code_list) != bool(e.code_list_column):
             problems.append(f"{name}: code_list and code_list_column go together")
+        if e.code_list_complete and not e.code_list:
+            problems.append(f"{name}: code_list_complete without a code_list")
         if e.conformance == "code" and e.code_width is None:
             problems.append(f"{name}: conformance 'code' needs the code_width staging pads to")
         if e.code_width is not None and e.conformance not in ("code", "unpivoted"):
