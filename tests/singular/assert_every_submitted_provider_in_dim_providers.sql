@@ -1,4 +1,4 @@
--- Every provider that has submitted a package (any status) is a dim_providers member, known or
+-- Every provider that has submitted a package (not rejected whole) is a dim_providers member, known or
 -- Unknown, so no provider's activity drops out of a join to the dimension.
 with
 
@@ -14,4 +14,7 @@ select distinct submissions.org_code_provider
 from submissions
 left join providers
     on submissions.org_code_provider = providers.org_code_provider
-where providers.org_code_provider is null
+where
+    submissions.status != 'rejected'
+    and submissions.org_code_provider is not null
+    and providers.org_code_provider is null

@@ -1,5 +1,5 @@
 -- One row per calendar month from the earliest to the latest month the warehouse holds: reporting
--- months of every loaded submission, and the months of referral, discharge, care contact and
+-- months of every loaded submission (not rejected whole), and the months of referral, discharge, care contact and
 -- internet-enabled therapy log dates. Financial years run April to March ('2020-21'); the data set
 -- version in force comes from ref_dataset_versions.
 with
@@ -24,8 +24,10 @@ dataset_versions as (
     select * from {{ ref('ref_dataset_versions') }}
 ),
 
+-- packages rejected whole are left out: their reporting period may be anything
 dated as (
     select reporting_period_start as event_date from submissions
+    where status != 'rejected'
     union all
     select referral_received_date as event_date from referrals
     union all

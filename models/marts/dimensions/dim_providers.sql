@@ -1,5 +1,5 @@
 -- One row per provider organisation code: every provider of the reference list (ref_providers) and
--- every provider that has submitted a package but is not in the list, the latter as an explicit
+-- every provider that has submitted a package (not rejected whole) but is not in the list, the latter as an explicit
 -- Unknown member of its ICB and region (derivation-rules.md 6). Providers of the list without an ICB
 -- or region also roll up to Unknown.
 with
@@ -12,12 +12,14 @@ submissions as (
     select * from {{ ref('stg_iapt__submissions') }}
 ),
 
+-- packages rejected whole are left out: their header may be unreadable, and none of their rows loads
 submitted_providers as (
     select
         org_code_provider,
         min(reporting_period_start) as first_reporting_period_start,
         max(reporting_period_start) as last_reporting_period_start
     from submissions
+    where status != 'rejected' and org_code_provider is not null
     group by org_code_provider
 ),
 
