@@ -18,6 +18,7 @@ final as (
         caseness_threshold,
         reliable_change,
         is_snomed,
+        nullif(outcome_role, '') as outcome_role,
         caseness_threshold is not null as has_outcome_thresholds,
         nullif(adsm_name, '') is not null as is_adsm
     from tools
