@@ -18,6 +18,7 @@ _COMMANDS: dict[str, tuple[str, str, str]] = {
     "governance": ("iapt_warehouse.governance", "governance", "Check models are described and tested."),
     "load": ("iapt_warehouse.landing.cli", "load", "Load submission packages into the landing layer."),
     "codegen": ("iapt_warehouse.codegen", "codegen", "Generate dbt YAML from the contract and data dictionary."),
+    "publish": ("iapt_warehouse.publish", "publish", "Write a month's NHS monthly activity file."),
     "synth": ("iapt_warehouse.synth.cli", "synth", "Write synthetic submission packages."),
 }
 

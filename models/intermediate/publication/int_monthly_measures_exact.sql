@@ -1,0 +1,161 @@
+{{ config(materialized='table') }}
+-- Every implemented monthly measure (macros/publication/measure_definitions.sql) at every organisation
+-- level, exact and unsuppressed, one row per month, level, organisation and measure. Counts, sums,
+-- means, medians, maxima and minima are aggregated from their source; percentages are computed from the
+-- exact counts of their numerator and denominator measures at the same level. Every organisation with
+-- a pathway in the month gets every measure (a count with no rows is 0; a mean of nothing is null).
+{% set definitions = measure_definitions() %}
+{% set sources = ['referrals', 'contacts', 'iet_logs'] %}
+
+with
+
+aggregated_referrals as (
+    {{ aggregate_measures('referrals', ref('int_publication_referral_months')) }}
+),
+
+aggregated_contacts as (
+    {{ aggregate_measures('contacts', ref('int_publication_care_contacts')) }}
+),
+
+aggregated_iet_logs as (
+    {{ aggregate_measures('iet_logs', ref('int_publication_iet_logs')) }}
+),
+
+spine as (
+    select distinct
+        reporting_period_start,
+        reporting_period_end,
+        group_type,
+        org_code1,
+        org_name1,
+        org_code2,
+        org_name2
+    from aggregated_referrals
+),
+
+{# every organisation of the month with the aggregates of every source (no rows = no activity) #}
+wide as (
+    select
+        spine.*,
+        {% for d in definitions | rejectattr('stat', 'equalto', 'percentage') %}
+        aggregated_{{ d.source }}.{{ d.id }}__value,
+        aggregated_{{ d.source }}.{{ d.id }}__base,
+        {% if d.stat not in ('count',) %}
+        aggregated_{{ d.source }}.{{ d.id }}__sum,
+        {% endif %}
+        {% endfor %}
+        1 as one
+    from spine
+    {% for source_name in sources %}
+    left join aggregated_{{ source_name }}
+        on
+            spine.reporting_period_start = aggregated_{{ source_name }}.reporting_period_start
+            and spine.group_type = aggregated_{{ source_name }}.group_type
+            and spine.org_code1 = aggregated_{{ source_name }}.org_code1
+            and spine.org_code2 = aggregated_{{ source_name }}.org_code2
+    {% endfor %}
+),
+
+measure_list as (
+    {% for d in definitions | rejectattr('stat', 'equalto', 'percentage') %}
+    select
+        '{{ d.id }}' as measure_id,
+        '{{ d.stat }}' as statistic
+    {% if not loop.last %}
+    union all
+    {% endif %}
+    {% endfor %}
+),
+
+{# long form: one row per organisation and measure #}
+measured as (
+    select
+        wide.reporting_period_start,
+        wide.reporting_period_end,
+        wide.group_type,
+        wide.org_code1,
+        wide.org_name1,
+        wide.org_code2,
+        wide.org_name2,
+        measure_list.measure_id,
+        measure_list.statistic,
+        cast(case measure_list.measure_id
+            {% for d in definitions | rejectattr('stat', 'equalto', 'percentage') %}
+            {% if d.stat in ('count', 'sum') %}
+            when '{{ d.id }}' then coalesce(wide.{{ d.id }}__value, 0)
+            {% else %}
+            when '{{ d.id }}' then wide.{{ d.id }}__value
+            {% endif %}
+            {% endfor %}
+        end as double) as measure_value,
+        cast(case measure_list.measure_id
+            {% for d in definitions | selectattr('stat', 'equalto', 'mean') %}
+            when '{{ d.id }}' then wide.{{ d.id }}__sum
+            {% endfor %}
+        end as bigint) as numerator,
+        cast(case measure_list.measure_id
+            {% for d in definitions | selectattr('stat', 'equalto', 'mean') %}
+            when '{{ d.id }}' then wide.{{ d.id }}__base
+            {% endfor %}
+        end as bigint) as denominator,
+        cast(coalesce(case measure_list.measure_id
+            {% for d in definitions | rejectattr('stat', 'equalto', 'percentage') %}
+            when '{{ d.id }}' then wide.{{ d.id }}__base
+            {% endfor %}
+        end, 0) as bigint) as base_count
+    from wide
+    cross join measure_list
+),
+
+{# percentages from the exact counts of their numerator and denominator measures #}
+percentages as (
+    {% set percentage_definitions = definitions | selectattr('stat', 'equalto', 'percentage') | list %}
+    {% for d in percentage_definitions %}
+    select
+        numerators.reporting_period_start,
+        numerators.reporting_period_end,
+        numerators.group_type,
+        numerators.org_code1,
+        numerators.org_name1,
+        numerators.org_code2,
+        numerators.org_name2,
+        '{{ d.id }}' as measure_id,
+        'percentage' as statistic,
+        {% set denominator = 'denominators.measure_value' ~ (' - subtracted.measure_value' if d.den_minus else '') %}
+        case
+            when {{ denominator }} > 0 then numerators.measure_value * 100.0 / ({{ denominator }})
+        end as measure_value,
+        cast(numerators.measure_value as bigint) as numerator,
+        cast({{ denominator }} as bigint) as denominator,
+        cast({{ denominator }} as bigint) as base_count
+    from measured as numerators
+    inner join measured as denominators
+        on
+            numerators.reporting_period_start = denominators.reporting_period_start
+            and numerators.group_type = denominators.group_type
+            and numerators.org_code1 = denominators.org_code1
+            and numerators.org_code2 = denominators.org_code2
+            and denominators.measure_id = '{{ d.den }}'
+    {% if d.den_minus %}
+    inner join measured as subtracted
+        on
+            numerators.reporting_period_start = subtracted.reporting_period_start
+            and numerators.group_type = subtracted.group_type
+            and numerators.org_code1 = subtracted.org_code1
+            and numerators.org_code2 = subtracted.org_code2
+            and subtracted.measure_id = '{{ d.den_minus }}'
+    {% endif %}
+    where numerators.measure_id = '{{ d.num }}'
+    {% if not loop.last %}
+    union all
+    {% endif %}
+    {% endfor %}
+),
+
+final as (
+    select * from measured
+    union all
+    select * from percentages
+)
+
+select * from final
