@@ -76,3 +76,16 @@
 {%- endif %}{{ ',' if not loop.last }}
 {%- endfor %}
 {% endmacro %}
+
+{#
+    A measure's exact value (or, with suffix '__base', what it rests on) from the `wide` CTE of
+    int_monthly_measures_exact: counts and sums of nothing are 0, other statistics of nothing null;
+    `add` adds another measure's count (M108 = contacts + IET logs).
+#}
+{% macro exact_value_sql(d, suffix='__value') -%}
+    {%- if d.stat in ('count', 'sum') or suffix == '__base' -%}
+        coalesce(wide.{{ d.id }}{{ suffix }}, 0){% if d.add %} + coalesce(wide.{{ d.add }}{{ suffix }}, 0){% endif %}
+    {%- else -%}
+        wide.{{ d.id }}{{ suffix }}
+    {%- endif -%}
+{%- endmacro %}

@@ -5,10 +5,12 @@
       referrals: intermediate.int_publication_referral_months (one row per pathway of the month)
       contacts:  intermediate.int_publication_care_contacts (contacts dated in M from the month-M submission)
       iet_logs:  intermediate.int_publication_iet_logs (IET logs ending in M from the month-M submission)
+      contact_therapies: intermediate.int_publication_contact_therapies (attended treatment contacts x therapy measure)
     `stat`: count (rows meeting `cond`), sum / mean / median / max / min (of `value` over rows meeting
     `cond`), percentage (`num` / (`den` - `den_minus`) * 100, from the exact counts of those measures).
     Code lists are the catalogue's; "open" follows the named rule "open at M" (no discharge date on or
-    before the month end). Anything not here is listed by publication.measure_coverage with its reason.
+    before the month end). `add` names a measure whose count is added (M108 = contacts + IET logs).
+    Anything not here is listed by publication.measure_coverage with its reason.
 #}
 {% macro measure_definitions() %}
 {% set sources_of_referral = [
@@ -117,6 +119,15 @@
 {% do m.append({'id': 'M203', 'source': 'referrals', 'stat': 'count', 'cond': finished ~ ' and own_measure_tool_code is not null'}) %}
 {% do m.append({'id': 'M204', 'source': 'referrals', 'stat': 'count', 'cond': finished ~ ' and own_measure_tool_code is not null and is_own_measure_paired'}) %}
 {% do m.append({'id': 'M205', 'source': 'referrals', 'stat': 'percentage', 'num': 'M204', 'den': 'M203'}) %}
+{# Work and Social Adjustment Scale: finished courses with a paired item (M212-M236) #}
+{% for item, first_id in [('work', 212), ('home_management', 217), ('social_leisure', 222), ('private_leisure', 227), ('relationships', 232)] %}
+    {% set paired_item = finished ~ ' and wsas_' ~ item ~ '_last_score is not null' %}
+    {% do m.append({'id': 'M' ~ first_id, 'source': 'referrals', 'stat': 'count', 'cond': paired_item}) %}
+    {% do m.append({'id': 'M' ~ (first_id + 1), 'source': 'referrals', 'stat': 'mean', 'cond': paired_item, 'value': 'wsas_' ~ item ~ '_first_score'}) %}
+    {% do m.append({'id': 'M' ~ (first_id + 2), 'source': 'referrals', 'stat': 'median', 'cond': paired_item, 'value': 'wsas_' ~ item ~ '_first_score'}) %}
+    {% do m.append({'id': 'M' ~ (first_id + 3), 'source': 'referrals', 'stat': 'mean', 'cond': paired_item, 'value': 'wsas_' ~ item ~ '_last_score'}) %}
+    {% do m.append({'id': 'M' ~ (first_id + 4), 'source': 'referrals', 'stat': 'median', 'cond': paired_item, 'value': 'wsas_' ~ item ~ '_last_score'}) %}
+{% endfor %}
 {# appointments #}
 {% do m.append({'id': 'M082', 'source': 'contacts', 'stat': 'count', 'cond': 'true'}) %}
 {% for id, code in attendance %}
@@ -127,6 +138,17 @@
 {% endfor %}
 {% do m.append({'id': 'M1009', 'source': 'contacts', 'stat': 'count',
     'cond': "is_attended and (cons_medium_code is null or cons_medium_code not in ('" ~ (media | map(attribute=1) | join("', '")) ~ "'))"}) %}
+{% do m.append({'id': 'M1014', 'source': 'contacts', 'stat': 'count', 'cond': 'is_attended and has_staff_qualified'}) %}
+{% do m.append({'id': 'M1015', 'source': 'contacts', 'stat': 'count', 'cond': 'is_attended and has_staff_in_training'}) %}
+{% do m.append({'id': 'M1016', 'source': 'contacts', 'stat': 'count', 'cond': 'is_attended and has_staff_neither_qualified_nor_in_training'}) %}
+{% do m.append({'id': 'M1017', 'source': 'contacts', 'stat': 'count', 'cond': 'is_attended and has_staff_without_qualification_record'}) %}
 {% do m.append({'id': 'M343', 'source': 'iet_logs', 'stat': 'count', 'cond': 'true'}) %}
+{# therapy-type appointments; M108 other high intensity also counts IET logs ending in the month #}
+{% for id in ['M090', 'M091', 'M092', 'M093', 'M095', 'M097', 'M098', 'M099', 'M346', 'M100', 'M102', 'M103',
+    'M104', 'M105', 'M106', 'M107', 'M108', 'M110', 'M111'] %}
+    {% set entry = {'id': id, 'source': 'contact_therapies', 'stat': 'count', 'cond': "therapy_measure_id = '" ~ id ~ "'"} %}
+    {% if id == 'M108' %}{% do entry.update({'add': 'M343'}) %}{% endif %}
+    {% do m.append(entry) %}
+{% endfor %}
 {{ return(m) }}
 {% endmacro %}

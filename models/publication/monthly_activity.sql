@@ -5,7 +5,8 @@
 --   Below England: a count under 5 is '*', otherwise rounded to the nearest 5; a percentage is '*'
 --   when its numerator or denominator is under 5, otherwise a whole number from the exact figures; a
 --   mean, median, maximum or minimum is '*' when it rests on fewer than 5 pathways, else 1 decimal.
--- Rounding is half away from zero in exact integer arithmetic (macros/publication/disclosure.sql).
+-- Rounding is half away from zero in exact integer arithmetic (macros/publication/disclosure.sql). A
+-- percentage with a zero denominator is null: empty at England, '*' below (its denominator is under 5).
 with
 
 measures as (
@@ -47,10 +48,10 @@ suppressed as (
         measure_name,
         measure_value,
         case
-            when measure_value is null then null
             when group_type = 'England'
                 then
                     case
+                        when measure_value is null then null
                         when statistic in ('count', 'sum') then count_exact_text
                         when statistic = 'percentage' then percentage_one_decimal_text
                         when statistic = 'mean' then mean_one_decimal_text

@@ -5,7 +5,7 @@
 -- exact counts of their numerator and denominator measures at the same level. Every organisation with
 -- a pathway in the month gets every measure (a count with no rows is 0; a mean of nothing is null).
 {% set definitions = measure_definitions() %}
-{% set sources = ['referrals', 'contacts', 'iet_logs'] %}
+{% set sources = ['referrals', 'contacts', 'iet_logs', 'contact_therapies'] %}
 
 with
 
@@ -19,6 +19,10 @@ aggregated_contacts as (
 
 aggregated_iet_logs as (
     {{ aggregate_measures('iet_logs', ref('int_publication_iet_logs')) }}
+),
+
+aggregated_contact_therapies as (
+    {{ aggregate_measures('contact_therapies', ref('int_publication_contact_therapies')) }}
 ),
 
 spine as (
@@ -81,11 +85,7 @@ measured as (
         measure_list.statistic,
         cast(case measure_list.measure_id
             {% for d in definitions | rejectattr('stat', 'equalto', 'percentage') %}
-            {% if d.stat in ('count', 'sum') %}
-            when '{{ d.id }}' then coalesce(wide.{{ d.id }}__value, 0)
-            {% else %}
-            when '{{ d.id }}' then wide.{{ d.id }}__value
-            {% endif %}
+            when '{{ d.id }}' then {{ exact_value_sql(d) }}
             {% endfor %}
         end as double) as measure_value,
         cast(case measure_list.measure_id
@@ -100,7 +100,7 @@ measured as (
         end as bigint) as denominator,
         cast(coalesce(case measure_list.measure_id
             {% for d in definitions | rejectattr('stat', 'equalto', 'percentage') %}
-            when '{{ d.id }}' then wide.{{ d.id }}__base
+            when '{{ d.id }}' then {{ exact_value_sql(d, '__base') }}
             {% endfor %}
         end, 0) as bigint) as base_count
     from wide

@@ -15,10 +15,23 @@ attendance as (
     select * from {{ ref('ref_attendance') }}
 ),
 
+-- staff qualification classes (M1014-M1017) as fct_care_contacts derives them for the contact's latest
+-- version (named choice: a contact re-sent with another care professional takes the latest one)
+staffing as (
+    select
+        care_contact_key,
+        has_staff_qualified,
+        has_staff_in_training,
+        has_staff_neither_qualified_nor_in_training,
+        has_staff_without_qualification_record
+    from {{ ref('fct_care_contacts') }}
+),
+
 prepared as (
     select
         contacts.care_contact_key,
         contacts.attend_code,
+        contacts.app_type_code,
         contacts.cons_medium_code,
         pathways.reporting_period_start,
         pathways.reporting_period_end,
@@ -30,6 +43,11 @@ prepared as (
         pathways.icb_name,
         pathways.region_code,
         pathways.region_name,
+        coalesce(staffing.has_staff_qualified, false) as has_staff_qualified,
+        coalesce(staffing.has_staff_in_training, false) as has_staff_in_training,
+        coalesce(staffing.has_staff_neither_qualified_nor_in_training, false)
+            as has_staff_neither_qualified_nor_in_training,
+        coalesce(staffing.has_staff_without_qualification_record, false) as has_staff_without_qualification_record,
         coalesce(attendance.is_attended, false)
         or coalesce(contacts.planned_indicator = '{{ var("unplanned_care_contact_indicator") }}', false) as is_attended
     from contacts
@@ -39,6 +57,8 @@ prepared as (
             and contacts.reporting_period_start = pathways.reporting_period_start
     left join attendance
         on contacts.attend_code = attendance.attend_code
+    left join staffing
+        on contacts.care_contact_key = staffing.care_contact_key
     where contacts.care_contact_date between pathways.reporting_period_start and pathways.reporting_period_end
 )
 

@@ -29,6 +29,10 @@ outcomes as (
     select * from {{ ref('int_outcomes_flagged') }}
 ),
 
+wsas as (
+    select * from {{ ref('int_wsas_scores_paired') }}
+),
+
 patients as (
     select * from {{ ref('stg_iapt__patients') }}
 ),
@@ -89,6 +93,16 @@ assembled as (
         outcomes.phq9_last_score,
         outcomes.adsm_first_score,
         outcomes.adsm_last_score,
+        wsas.wsas_work_first_score,
+        wsas.wsas_work_last_score,
+        wsas.wsas_home_management_first_score,
+        wsas.wsas_home_management_last_score,
+        wsas.wsas_social_leisure_first_score,
+        wsas.wsas_social_leisure_last_score,
+        wsas.wsas_private_leisure_first_score,
+        wsas.wsas_private_leisure_last_score,
+        wsas.wsas_relationships_first_score,
+        wsas.wsas_relationships_last_score,
         outcomes.is_assessed_for_outcomes,
         outcomes.is_caseness,
         outcomes.is_not_caseness,
@@ -118,6 +132,10 @@ assembled as (
         on
             pathways.pathway_key = descriptors.pathway_key
             and pathways.reporting_period_start = descriptors.reporting_period_start
+    left join wsas
+        on
+            pathways.pathway_key = wsas.pathway_key
+            and pathways.reporting_period_start = wsas.reporting_period_start
     left join patients
         on
             pathways.patient_key = patients.patient_key
