@@ -17,7 +17,7 @@ from iapt_warehouse.cli import cli
 from iapt_warehouse.synth import config, defects, generate, report
 from synth_packages import integrity, manifest, package_files, parse, tables, tree_digest
 
-# letter-leading codes in four regions (the landing loader currently refuses codes starting with a digit)
+# letter-leading codes in four regions
 PROVIDERS = ("NDC16", "RRPJ4", "RTQ", "RX3YE", "RV3DG", "AML01")
 STRUCTURAL = {defects.DUPLICATE, defects.ORPHAN, defects.BAD_DATE}
 
