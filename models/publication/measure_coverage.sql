@@ -37,7 +37,7 @@ covered as (
             when catalogue.measure_name like '%SickPay%'
                 then 'Not yet implemented: needs first and last employment status per pathway (I101D15-D18)'
             when catalogue.measure_name like '%ADSM%'
-                then 'Not yet implemented: needs first and last scores of every ADSM per pathway, not only the chosen one'
+                then 'Not yet implemented: needs first and last scores of every ADSM per pathway, not only the ADSM'
             when catalogue.measure_name like '%LTC%' or catalogue.measure_name like '%IET%'
                 then 'Not yet implemented: quarterly measure (LTC appointment shares, IET contact time)'
             else 'Not yet implemented'
