@@ -56,3 +56,43 @@
         {'group_type': 'SubICB/Provider', 'code1': 'sub_icb_code', 'name1': 'sub_icb_name', 'code2': 'org_code_provider', 'name2': 'provider_name'},
     ]) }}
 {%- endmacro %}
+
+{#
+    The publishable text of a figure (derivation-rules.md 6) from its exact parts: `is_england` a boolean
+    SQL expression; `statistic` count, sum, percentage, mean, median, max or min; `value` the exact
+    value; `numerator` and `denominator` (percentages; sum and count for means); `base` the number of
+    records the value rests on. England: counts exact, the rest to 1 decimal place (a null value stays
+    null). Below England: counts under 5 '*', otherwise to the nearest 5; percentages '*' when the
+    numerator or denominator is under 5, otherwise whole; means, medians, maxima and minima '*' when
+    they rest on fewer than 5 records, otherwise 1 decimal place.
+#}
+{% macro publishable_value(is_england, statistic, value, numerator, denominator, base) -%}
+    case
+        when {{ is_england }}
+            then
+                case
+                    when {{ value }} is null then null
+                    when {{ statistic }} in ('count', 'sum') then cast(cast({{ value }} as bigint) as varchar)
+                    when {{ statistic }} = 'percentage'
+                        then {{ format_one_decimal(rounded_ratio(numerator, denominator, 100, 1)) }}
+                    when {{ statistic }} = 'mean'
+                        then {{ format_one_decimal(rounded_ratio(numerator, denominator, 1, 1)) }}
+                    else {{ format_one_decimal(value) }}
+                end
+        when {{ statistic }} in ('count', 'sum')
+            then
+                case
+                    when {{ value }} < 5 then '*'
+                    else cast(cast(5 * floor({{ value }} / 5 + 0.5) as bigint) as varchar)
+                end
+        when {{ statistic }} = 'percentage'
+            then
+                case
+                    when {{ numerator }} < 5 or {{ denominator }} < 5 then '*'
+                    else cast(cast({{ rounded_ratio(numerator, denominator, 100, 0) }} as bigint) as varchar)
+                end
+        when {{ base }} < 5 then '*'
+        when {{ statistic }} = 'mean' then {{ format_one_decimal(rounded_ratio(numerator, denominator, 1, 1)) }}
+        else {{ format_one_decimal(value) }}
+    end
+{%- endmacro %}

@@ -10,7 +10,7 @@ import duckdb
 from click.testing import CliRunner
 
 from iapt_warehouse.cli import cli
-from iapt_warehouse.publish import NHS_HEADER
+from iapt_warehouse.publish import NHS_HEADER, QUARTERLY_HEADER
 
 WHOLE = re.compile(r"[0-9]+")
 ONE_DECIMAL = re.compile(r"-?[0-9]+\.[0-9]")
@@ -81,3 +81,26 @@ def test_publish_gives_clear_errors(built, tmp_path):
     code, output = _publish(tmp_path / "missing.duckdb", tmp_path, "2020-10")
     assert code == 1 and "no warehouse at" in output
     assert "Traceback" not in output
+
+
+def test_quarterly_file_has_its_header_and_obeys_disclosure_control(built, tmp_path):
+    db, _ = built
+    result = CliRunner().invoke(
+        cli, ["publish", "--month", "2020-09", "--quarterly", "--db", str(db), "--out", str(tmp_path)]
+    )
+    assert result.exit_code == 0, result.output
+    path = tmp_path / "iapt_quarterly_breakdowns_2020-07-01_2020-09-30.csv"
+    with path.open(encoding="utf-8") as handle:
+        rows = list(csv.reader(handle))
+    assert rows[0] == QUARTERLY_HEADER
+    body = [dict(zip(QUARTERLY_HEADER, row, strict=True)) for row in rows[1:]]
+    assert {r["GROUP_TYPE"] for r in body} == {"England", "Provider", "SubICB"}
+    assert {r["VARIABLE_TYPE"] for r in body} >= {"Age Group", "Gender", "Problem Descriptor", "Disability"}
+    for row in body:
+        published, kind = row["MEASURE_VALUE_SUPPRESSED"], row["MEASURE_NAME"].split("_")[0]
+        if row["GROUP_TYPE"] == "England" or published == "*":
+            continue
+        if kind == "Count":
+            assert int(published) >= 5 and int(published) % 5 == 0, row
+        else:
+            assert WHOLE.fullmatch(published), row

@@ -1,0 +1,139 @@
+-- The pathways of each month (int_publication_referral_months) with the quarter they count in and
+-- one row per breakdown variable and category the pathway falls in: V001 age group, V002 BME group,
+-- V003 disability (a pathway counts in each of its patient's disability categories), V004 education,
+-- V005 ethnic group, V006 ex-forces, V007 gender, V009 long-term condition (each named condition
+-- recorded), V010 problem descriptor group, V012 religion, V013 sexual orientation, V014 working age.
+-- Demographics are the patient's as submitted in the month (dim_demographics). Quarterly counts are
+-- sums of the months' pathway flags: each event (referral, first treatment, ending) is dated in one
+-- month and counted there.
+with
+
+pathways as (
+    select * from {{ ref('int_publication_referral_months') }}
+),
+
+calendar as (
+    select * from {{ ref('dim_calendar_months') }}
+),
+
+demographics as (
+    select * from {{ ref('dim_demographics') }}
+),
+
+disabilities as (
+    select * from {{ ref('dim_patient_disabilities') }}
+),
+
+descriptors as (
+    select * from {{ ref('dim_problem_descriptors') }}
+),
+
+long_term_conditions as (
+    select * from {{ ref('stg_iapt__long_term_conditions') }}
+),
+
+ltc_codes as (
+    select * from {{ ref('ref_long_term_conditions') }}
+),
+
+-- V009: the named long-term conditions recorded for the pathway in the month (IDS602, v2.0 only);
+-- 'No long term condition' when none is recorded or only "no history of long term condition"
+pathway_conditions as (
+    select distinct
+        long_term_conditions.pathway_key,
+        long_term_conditions.reporting_period_start,
+        coalesce(ltc_codes.condition_name, 'Other or unknown condition') as condition_name
+    from long_term_conditions
+    left join ltc_codes
+        on long_term_conditions.long_term_condition_code = ltc_codes.snomed_code
+    where coalesce(ltc_codes.is_ltc, true)
+),
+
+categories as (
+    select * from {{ ref('ref_breakdown_categories') }}
+),
+
+missing_disability as (
+    select category from categories
+    where variable_id = 'V003' and fallback_for = 'missing'
+),
+
+enriched as (
+    select
+        pathways.*,
+        calendar.financial_quarter_start as quarter_start,
+        calendar.financial_quarter_end as quarter_end,
+        calendar.financial_quarter_label as quarter_label,
+        coalesce(demographics.age_group, 'Unknown') as age_group,
+        coalesce(demographics.bme_group, 'Unknown') as bme_group,
+        coalesce(demographics.education_category, 'Unknown') as education_category,
+        coalesce(demographics.ethnic_group, 'Unknown') as ethnic_group,
+        coalesce(demographics.ex_forces_category, 'Unknown') as ex_forces_category,
+        coalesce(demographics.gender_category, 'Unknown') as gender_category,
+        coalesce(demographics.religion_category, 'Unknown') as religion_category,
+        coalesce(demographics.sexual_orientation_category, 'Unknown') as sexual_orientation_category,
+        coalesce(demographics.working_age_group, 'Unknown') as working_age_group,
+        coalesce(descriptors.descriptor_group, 'No problem descriptor') as descriptor_group
+    from pathways
+    inner join calendar
+        on pathways.reporting_period_start = calendar.month_start
+    left join demographics
+        on
+            pathways.patient_key = demographics.patient_key
+            and pathways.reporting_period_start = demographics.reporting_period_start
+    left join descriptors
+        on pathways.problem_descriptor_code = descriptors.problem_descriptor_code
+),
+
+single_valued as (
+    {% for variable_id, column in [
+        ('V001', 'age_group'), ('V002', 'bme_group'), ('V004', 'education_category'), ('V005', 'ethnic_group'),
+        ('V006', 'ex_forces_category'), ('V007', 'gender_category'),
+        ('V010', 'descriptor_group'), ('V012', 'religion_category'), ('V013', 'sexual_orientation_category'),
+        ('V014', 'working_age_group')
+    ] %}
+    select
+        *,
+        '{{ variable_id }}' as variable_id,
+        {{ column }} as category
+    from enriched
+    {% if not loop.last %}
+    union all
+    {% endif %}
+    {% endfor %}
+),
+
+disability_rows as (
+    select
+        enriched.*,
+        'V003' as variable_id,
+        coalesce(disabilities.disability_category, missing_disability.category) as category
+    from enriched
+    cross join missing_disability
+    left join disabilities
+        on
+            enriched.patient_key = disabilities.patient_key
+            and enriched.reporting_period_start = disabilities.reporting_period_start
+),
+
+condition_rows as (
+    select
+        enriched.*,
+        'V009' as variable_id,
+        coalesce(pathway_conditions.condition_name, 'No long term condition') as category
+    from enriched
+    left join pathway_conditions
+        on
+            enriched.pathway_key = pathway_conditions.pathway_key
+            and enriched.reporting_period_start = pathway_conditions.reporting_period_start
+),
+
+final as (
+    select * from single_valued
+    union all
+    select distinct * from disability_rows
+    union all
+    select * from condition_rows
+)
+
+select * from final -- noqa: AM04
