@@ -16,7 +16,7 @@ import click
 import duckdb
 
 from iapt_warehouse import config
-from iapt_warehouse.synth import reference
+from iapt_warehouse.synth import reference, report
 
 # measure ids summed over the months at England level
 _MEASURES = {
@@ -30,10 +30,6 @@ _MEASURES = {
     "within_6_weeks": "M052",
     "within_18_weeks": "M054",
 }
-
-
-def _pct(num: float, den: float) -> float | None:
-    return round(100.0 * num / den, 2) if den else None
 
 
 def warehouse_calibration(db: Path, warmup: int = 12) -> dict[str, Any]:
@@ -57,18 +53,7 @@ def warehouse_calibration(db: Path, warmup: int = 12) -> dict[str, Any]:
         ).fetchall()
     by_id = {measure_id: float(value or 0) for measure_id, value in rows}
     counts = {name: int(by_id.get(measure_id, 0)) for name, measure_id in _MEASURES.items()}
-    finished = counts["finished"]
-    base = finished - counts["not_at_caseness"]
-    rates = {
-        "recovery_pct": _pct(counts["recovered"], base),
-        "reliable_improvement_pct": _pct(counts["reliable_improvement"], finished),
-        "deterioration_pct": _pct(counts["deterioration"], finished),
-        "reliable_recovery_pct": _pct(counts["reliable_recovery"], base),
-        "not_at_caseness_pct": _pct(counts["not_at_caseness"], finished),
-        "finished_share_pct": _pct(finished, counts["referrals_received"]),
-        "first_treatment_6_weeks_pct": _pct(counts["within_6_weeks"], finished),
-        "first_treatment_18_weeks_pct": _pct(counts["within_18_weeks"], finished),
-    }
+    rates = report.headline_rates(counts)
     published = reference.published()
     return {
         "months": [m.isoformat()[:7] for m in used],

@@ -20,14 +20,9 @@ appointment_types as (
     select * from {{ ref('ref_appointment_types') }}
 ),
 
--- rule 1.5: a version of a record is in force from its month until the record's next month
+-- rule 1.5: each monthly version of a record and the month it is superseded
 contact_versions as (
-    select
-        *,
-        lead(reporting_period_start) over (
-            partition by care_contact_key order by reporting_period_start
-        ) as superseded_from
-    from contacts
+    {{ record_versions('contacts', 'care_contact_key') }}
 ),
 
 known_at_month as (
@@ -45,13 +40,7 @@ known_at_month as (
         contact_versions.planned_indicator
     from pathways
     inner join contact_versions
-        on
-            pathways.pathway_key = contact_versions.pathway_key
-            and pathways.reporting_period_start >= contact_versions.reporting_period_start
-            and (
-                contact_versions.superseded_from is null
-                or pathways.reporting_period_start < contact_versions.superseded_from
-            )
+        on {{ in_force_at_month('pathways', 'contact_versions') }}
 ),
 
 classified as (

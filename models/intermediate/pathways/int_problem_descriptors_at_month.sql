@@ -18,13 +18,9 @@ descriptors as (
     select * from {{ ref('ref_problem_descriptors') }}
 ),
 
+-- rule 1.5: each monthly version of a record and the month it is superseded
 complaint_versions as (
-    select
-        *,
-        lead(reporting_period_start) over (
-            partition by presenting_complaint_key order by reporting_period_start
-        ) as superseded_from
-    from complaints
+    {{ record_versions('complaints', 'presenting_complaint_key') }}
 ),
 
 known_at_month as (
@@ -39,12 +35,7 @@ known_at_month as (
     from pathways
     inner join complaint_versions
         on
-            pathways.pathway_key = complaint_versions.pathway_key
-            and pathways.reporting_period_start >= complaint_versions.reporting_period_start
-            and (
-                complaint_versions.superseded_from is null
-                or pathways.reporting_period_start < complaint_versions.superseded_from
-            )
+            {{ in_force_at_month('pathways', 'complaint_versions') }}
             and (
                 pathways.dataset_version != '1.5'
                 or pathways.reporting_period_start = complaint_versions.reporting_period_start

@@ -13,11 +13,9 @@ scores as (
     select * from {{ ref('stg_iapt__coded_scores') }}
 ),
 
+-- rule 1.5: each monthly version of a record and the month it is superseded
 score_versions as (
-    select
-        *,
-        lead(reporting_period_start) over (partition by score_key order by reporting_period_start) as superseded_from
-    from scores
+    {{ record_versions('scores', 'score_key') }}
 ),
 
 known_at_month as (
@@ -38,13 +36,7 @@ known_at_month as (
         ) as is_within_pathway_dates
     from pathways
     inner join score_versions
-        on
-            pathways.pathway_key = score_versions.pathway_key
-            and pathways.reporting_period_start >= score_versions.reporting_period_start
-            and (
-                score_versions.superseded_from is null
-                or pathways.reporting_period_start < score_versions.superseded_from
-            )
+        on {{ in_force_at_month('pathways', 'score_versions') }}
 ),
 
 duplicates_ranked as (

@@ -27,12 +27,9 @@ contact_sessions as (
     where is_treatment_session
 ),
 
--- rule 1.5 for IET logs: the version from the latest month up to M wins
+-- rule 1.5: each monthly version of a record and the month it is superseded
 iet_versions as (
-    select
-        *,
-        lead(reporting_period_start) over (partition by iet_log_key order by reporting_period_start) as superseded_from
-    from iet_logs
+    {{ record_versions('iet_logs', 'iet_log_key') }}
 ),
 
 iet_sessions as (
@@ -45,10 +42,7 @@ iet_sessions as (
         cast(null as varchar) as session_time
     from pathways
     inner join iet_versions
-        on
-            pathways.pathway_key = iet_versions.pathway_key
-            and pathways.reporting_period_start >= iet_versions.reporting_period_start
-            and (iet_versions.superseded_from is null or pathways.reporting_period_start < iet_versions.superseded_from)
+        on {{ in_force_at_month('pathways', 'iet_versions') }}
     where iet_versions.log_start_date between pathways.activity_range_start and pathways.activity_range_end
 ),
 

@@ -344,6 +344,28 @@ where f.finished and f.pn >= 2;
 """
 
 
+def _pct(num: int, den: int) -> float | None:
+    return round(100.0 * num / den, 2) if den else None
+
+
+def headline_rates(counts: dict[str, int]) -> dict[str, float | None]:
+    """The headline rates the calibration compares, from counts of referrals received, finished courses,
+    not at caseness, recovered, reliable improvement, deterioration, reliable recovery and the finishers
+    who started treatment within 6 and 18 weeks (also used by `iapt calibrate` on the warehouse)."""
+    finished = counts["finished"]
+    base = finished - counts["not_at_caseness"]
+    return {
+        "recovery_pct": _pct(counts["recovered"], base),
+        "reliable_improvement_pct": _pct(counts["reliable_improvement"], finished),
+        "deterioration_pct": _pct(counts["deterioration"], finished),
+        "reliable_recovery_pct": _pct(counts["reliable_recovery"], base),
+        "not_at_caseness_pct": _pct(counts["not_at_caseness"], finished),
+        "finished_share_pct": _pct(finished, counts["referrals_received"]),
+        "first_treatment_6_weeks_pct": _pct(counts["within_6_weeks"], finished),
+        "first_treatment_18_weeks_pct": _pct(counts["within_18_weeks"], finished),
+    }
+
+
 def calibration(outdir: Path, warmup: int | None = None, memory_limit: str = "6GB") -> dict[str, Any]:
     """Headline rates of the packages under outdir, with the published England figures."""
     workdir = Path(tempfile.mkdtemp(prefix="iapt-synth-report-"))
@@ -426,22 +448,7 @@ def calibration(outdir: Path, warmup: int | None = None, memory_limit: str = "6G
         "reliable_recovery",
     ]
     counts.update(dict(zip(names, (int(x) for x in outcome), strict=True)))
-    fin = counts["finished"]
-    base = fin - counts["not_at_caseness"]
-
-    def pct(num: int, den: int) -> float | None:
-        return round(100.0 * num / den, 2) if den else None
-
-    rates = {
-        "recovery_pct": pct(counts["recovered"], base),
-        "reliable_improvement_pct": pct(counts["reliable_improvement"], fin),
-        "deterioration_pct": pct(counts["deterioration"], fin),
-        "reliable_recovery_pct": pct(counts["reliable_recovery"], base),
-        "not_at_caseness_pct": pct(counts["not_at_caseness"], fin),
-        "finished_share_pct": pct(fin, counts["referrals_received"]),
-        "first_treatment_6_weeks_pct": pct(counts["within_6_weeks"], fin),
-        "first_treatment_18_weeks_pct": pct(counts["within_18_weeks"], fin),
-    }
+    rates = headline_rates(counts)
     published = reference.published()
     return {
         "packages_found": found,
