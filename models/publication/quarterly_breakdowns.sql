@@ -1,6 +1,6 @@
 {{ config(materialized='table') }}
--- Quarterly breakdowns of the headline measures by the catalogue's variables (V001-V007, V009, V010,
--- V012-V014; see int_quarterly_breakdown_pathways) at England, provider and Sub-ICB level, exact and
+-- Quarterly breakdowns of the headline measures by the catalogue's variables (V001-V014; see
+-- int_quarterly_breakdown_pathways) at England, provider and Sub-ICB level, exact and
 -- under the same disclosure control as the monthly file. Counts are the measures' monthly conditions
 -- (macros/publication/measure_definitions.sql) summed over the quarter's months; percentages come from
 -- the quarter's exact counts.
@@ -25,7 +25,8 @@ variables as (
     {% for variable_id, name in [
         ('V001', 'Age Group'), ('V002', 'BME Group'), ('V003', 'Disability'), ('V004', 'Education'),
         ('V005', 'Ethnic Group'), ('V006', 'Ex British Armed Forces and Dependants'), ('V007', 'Gender'),
-        ('V009', 'LongTermCondition'), ('V010', 'Problem Descriptor'), ('V012', 'Religion'),
+        ('V008', 'IETprogramme'), ('V009', 'LongTermCondition'), ('V010', 'Problem Descriptor'),
+        ('V011', 'Psychotropic Medication Status'), ('V012', 'Religion'),
         ('V013', 'Sexual Orientation'), ('V014', 'Working Age')
     ] %}
     select

@@ -1,6 +1,7 @@
--- Every single-valued breakdown variable (all but V003 disability and V009 long-term condition, where a
--- pathway can be in several categories) partitions the quarter's total: its categories' counts add up
--- to the same figure for every such variable, and the England figure equals the sum over providers
+-- Every single-valued breakdown variable (all but V003 disability, V008 IET programme and V009
+-- long-term condition, where a pathway can be in several categories) partitions the quarter's total:
+-- its categories' counts add up to the same figure for every such variable, and the England figure
+-- equals the sum over providers
 -- and over Sub-ICBs. Returns the quarter/measure/level combinations that disagree.
 {{ config(tags=['publication']) }}
 
@@ -9,7 +10,7 @@ with
 breakdowns as (
     select * from {{ ref('quarterly_breakdowns') }}
     where
-        variable_id not in ('V003', 'V009')
+        variable_id not in ('V003', 'V008', 'V009')
         and measure_id in ('M001', 'M031', 'M076', 'M179', 'M185', 'M189', 'M191', 'M193', 'M052', 'M054')
 ),
 

@@ -37,7 +37,8 @@ known_at_month as (
         contact_versions.care_contact_time,
         contact_versions.attend_code,
         contact_versions.app_type_code,
-        contact_versions.planned_indicator
+        contact_versions.planned_indicator,
+        contact_versions.psychotropic_medication_code
     from pathways
     inner join contact_versions
         on {{ in_force_at_month('pathways', 'contact_versions') }}
@@ -54,6 +55,7 @@ classified as (
         known_at_month.attend_code,
         known_at_month.app_type_code,
         known_at_month.planned_indicator,
+        known_at_month.psychotropic_medication_code,
         -- rule 2.1: attended, or an unplanned contact
         coalesce(attendance.is_attended, false)
         or coalesce(

@@ -2,7 +2,9 @@
 -- one row per breakdown variable and category the pathway falls in: V001 age group, V002 BME group,
 -- V003 disability (a pathway counts in each of its patient's disability categories), V004 education,
 -- V005 ethnic group, V006 ex-forces, V007 gender, V009 long-term condition (each named condition
--- recorded), V010 problem descriptor group, V012 religion, V013 sexual orientation, V014 working age.
+-- recorded), V008 IET programme (each programme group of the pathway's IET logs known at the month),
+-- V010 problem descriptor group, V011 psychotropic medication status at the first and last treatment
+-- session (finished courses), V012 religion, V013 sexual orientation, V014 working age.
 -- Demographics are the patient's as submitted in the month (dim_demographics). Quarterly counts are
 -- sums of the months' pathway flags: each event (referral, first treatment, ending) is dated in one
 -- month and counted there.
@@ -49,6 +51,72 @@ pathway_conditions as (
     where coalesce(ltc_codes.is_ltc, true)
 ),
 
+sessions as (
+    select * from {{ ref('int_treatment_sessions') }}
+),
+
+iet_logs as (
+    select * from {{ ref('stg_iapt__internet_therapy_logs') }}
+),
+
+iet_programmes as (
+    select * from {{ ref('dim_iet_programmes') }}
+),
+
+contacts as (
+    select * from {{ ref('int_care_contacts_classified') }}
+),
+
+medication as (
+    select * from {{ ref('ref_psychotropic_medication') }}
+),
+
+-- V008: the programme groups of the pathway's IET sessions at the month
+pathway_programmes as (
+    select distinct
+        sessions.pathway_key,
+        sessions.reporting_period_start,
+        iet_programmes.iet_programme_group
+    from sessions
+    inner join iet_logs
+        on sessions.session_record_key = iet_logs.iet_log_key
+    inner join iet_programmes
+        on iet_logs.iet_programme = iet_programmes.iet_programme
+    where sessions.session_source = 'iet_log'
+),
+
+-- V011: PsychotropicIndicator_First / _Last = the medication code of the first and last treatment
+-- session that is a care contact (IET logs carry none), by date, time and contact key
+session_medication as (
+    select
+        pathway_key,
+        reporting_period_start,
+        psychotropic_medication_code,
+        row_number() over (
+            partition by pathway_key, reporting_period_start
+            order by care_contact_date, care_contact_time nulls first, care_contact_key
+        ) as from_first,
+        row_number() over (
+            partition by pathway_key, reporting_period_start
+            order by care_contact_date desc, care_contact_time desc nulls last, care_contact_key desc
+        ) as from_last
+    from contacts
+    where is_treatment_session
+),
+
+medication_status as (
+    select
+        session_medication.pathway_key,
+        session_medication.reporting_period_start,
+        bool_or(case when session_medication.from_first = 1 then medication.is_prescribed end) as first_prescribed,
+        bool_or(case when session_medication.from_last = 1 then medication.is_prescribed end) as last_prescribed
+    from session_medication
+    left join medication
+        on session_medication.psychotropic_medication_code = medication.psychotropic_medication_code
+    where session_medication.from_first = 1 or session_medication.from_last = 1
+    group by session_medication.pathway_key, session_medication.reporting_period_start
+),
+
 categories as (
     select * from {{ ref('ref_breakdown_categories') }}
 ),
@@ -73,7 +141,19 @@ enriched as (
         coalesce(demographics.religion_category, 'Unknown') as religion_category,
         coalesce(demographics.sexual_orientation_category, 'Unknown') as sexual_orientation_category,
         coalesce(demographics.working_age_group, 'Unknown') as working_age_group,
-        coalesce(descriptors.descriptor_group, 'No problem descriptor') as descriptor_group
+        coalesce(descriptors.descriptor_group, 'No problem descriptor') as descriptor_group,
+        case
+            when not pathways.is_finished_course_in_month then 'Not stated/Not known/Invalid'
+            when medication_status.first_prescribed and medication_status.last_prescribed
+                then 'Prescribed first and last sessions'
+            when medication_status.first_prescribed and not medication_status.last_prescribed
+                then 'Prescribed first session and not last session'
+            when not medication_status.first_prescribed and medication_status.last_prescribed
+                then 'Not prescribed first session and prescribed last session'
+            when not medication_status.first_prescribed and not medication_status.last_prescribed
+                then 'Not prescribed first session and not last session'
+            else 'Not stated/Not known/Invalid'
+        end as medication_status
     from pathways
     inner join calendar
         on pathways.reporting_period_start = calendar.month_start
@@ -83,13 +163,17 @@ enriched as (
             and pathways.reporting_period_start = demographics.reporting_period_start
     left join descriptors
         on pathways.problem_descriptor_code = descriptors.problem_descriptor_code
+    left join medication_status
+        on
+            pathways.pathway_key = medication_status.pathway_key
+            and pathways.reporting_period_start = medication_status.reporting_period_start
 ),
 
 single_valued as (
     {% for variable_id, column in [
         ('V001', 'age_group'), ('V002', 'bme_group'), ('V004', 'education_category'), ('V005', 'ethnic_group'),
         ('V006', 'ex_forces_category'), ('V007', 'gender_category'),
-        ('V010', 'descriptor_group'), ('V012', 'religion_category'), ('V013', 'sexual_orientation_category'),
+        ('V010', 'descriptor_group'), ('V011', 'medication_status'), ('V012', 'religion_category'), ('V013', 'sexual_orientation_category'),
         ('V014', 'working_age_group')
     ] %}
     select
@@ -128,12 +212,26 @@ condition_rows as (
             and enriched.reporting_period_start = pathway_conditions.reporting_period_start
 ),
 
+programme_rows as (
+    select
+        enriched.*,
+        'V008' as variable_id,
+        coalesce(pathway_programmes.iet_programme_group, 'No recorded IET') as category
+    from enriched
+    left join pathway_programmes
+        on
+            enriched.pathway_key = pathway_programmes.pathway_key
+            and enriched.reporting_period_start = pathway_programmes.reporting_period_start
+),
+
 final as (
     select * from single_valued
     union all
     select distinct * from disability_rows
     union all
     select * from condition_rows
+    union all
+    select * from programme_rows
 )
 
 select * from final -- noqa: AM04
