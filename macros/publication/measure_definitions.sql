@@ -119,6 +119,17 @@
 {% do m.append({'id': 'M203', 'source': 'referrals', 'stat': 'count', 'cond': finished ~ ' and own_measure_tool_code is not null'}) %}
 {% do m.append({'id': 'M204', 'source': 'referrals', 'stat': 'count', 'cond': finished ~ ' and own_measure_tool_code is not null and is_own_measure_paired'}) %}
 {% do m.append({'id': 'M205', 'source': 'referrals', 'stat': 'percentage', 'num': 'M204', 'den': 'M203'}) %}
+{# ADSM-or-GAD availability among finished courses (the descriptor's own measure or GAD-7) #}
+{% do m.append({'id': 'M196', 'source': 'referrals', 'stat': 'count', 'cond': finished ~ ' and has_adsm_or_gad_first_score and not is_adsm_or_gad_paired'}) %}
+{% do m.append({'id': 'M197', 'source': 'referrals', 'stat': 'count', 'cond': finished ~ ' and not has_adsm_or_gad_first_score'}) %}
+{% do m.append({'id': 'M198', 'source': 'referrals', 'stat': 'count', 'cond': finished ~ ' and is_adsm_or_gad_paired'}) %}
+{% do m.append({'id': 'M202', 'source': 'referrals', 'stat': 'count', 'cond': finished ~ ' and phq9_last_score is not null and is_adsm_or_gad_paired'}) %}
+{# mean sessions per therapy among finished courses that had that therapy (I101D30-D52) #}
+{% for id, column in [('M112', 'hi_sessions'), ('M113', 'cbt_sessions'), ('M114', 'bpd_sessions'),
+    ('M115', 'counselling_sessions'), ('M116', 'ipt_sessions'), ('M117', 'couples_sessions'),
+    ('M119', 'other_hi_sessions'), ('M120', 'li_sessions')] %}
+    {% do m.append({'id': id, 'source': 'referrals', 'stat': 'mean', 'cond': finished ~ ' and ' ~ column ~ ' > 0', 'value': column}) %}
+{% endfor %}
 {# Work and Social Adjustment Scale: finished courses with a paired item (M212-M236) #}
 {% for item, first_id in [('work', 212), ('home_management', 217), ('social_leisure', 222), ('private_leisure', 227), ('relationships', 232)] %}
     {% set paired_item = finished ~ ' and wsas_' ~ item ~ '_last_score is not null' %}

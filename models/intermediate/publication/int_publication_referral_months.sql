@@ -15,6 +15,10 @@ providers as (
     select * from {{ ref('dim_providers') }}
 ),
 
+availability as (
+    select * from {{ ref('int_pathway_measure_availability') }}
+),
+
 prepared as (
     select
         referral_months.*, -- noqa: AM04 (every fct_referral_months column, documented there)
@@ -25,6 +29,16 @@ prepared as (
         commissioners.region_code,
         commissioners.region_name,
         providers.provider_name,
+        availability.has_adsm_or_gad_first_score,
+        availability.is_adsm_or_gad_paired,
+        availability.cbt_sessions,
+        availability.bpd_sessions,
+        availability.counselling_sessions,
+        availability.ipt_sessions,
+        availability.couples_sessions,
+        availability.other_hi_sessions,
+        availability.hi_sessions,
+        availability.li_sessions,
         {{ dbt.datediff('referral_months.referral_received_date', 'referral_months.reporting_period_end', 'day') }}
             as days_referral_to_period_end,
         {{ dbt.datediff('referral_months.therapy_session_last_date', 'referral_months.reporting_period_end', 'day') }}
@@ -42,6 +56,10 @@ prepared as (
         on {{ commissioner_key('referral_months.org_code_commissioner') }} = commissioners.commissioner_key
     inner join providers
         on referral_months.org_code_provider = providers.org_code_provider
+    inner join availability
+        on
+            referral_months.pathway_key = availability.pathway_key
+            and referral_months.reporting_period_start = availability.reporting_period_start
 )
 
 select * from prepared -- noqa: AM04

@@ -1,0 +1,129 @@
+-- Per pathway and month, what the ADSM-availability and therapy-session measures count:
+--   ADSM availability (M196-M198, M202): whether the descriptor's own measure or GAD-7 (the default
+--   anxiety measure) has a first score and whether either is paired (the catalogue's "ADSM or GAD");
+--   therapy sessions (M112-M120, I101D30-D52): treatment sessions per therapy, counted as the attended
+--   treatment contacts whose activities record that therapy (ref_therapy_types), internet-enabled
+--   therapy logs counting as other high-intensity sessions, as the catalogue says.
+with
+
+pathways as (
+    select * from {{ ref('int_pathways_scoped_to_month') }}
+),
+
+descriptors as (
+    select * from {{ ref('int_problem_descriptors_at_month') }}
+),
+
+paired as (
+    select * from {{ ref('int_scores_paired') }}
+),
+
+tools as (
+    select * from {{ ref('ref_assessment_tools') }}
+),
+
+contacts as (
+    select * from {{ ref('int_care_contacts_classified') }}
+),
+
+activities as (
+    select * from {{ ref('stg_iapt__care_activities') }}
+),
+
+therapy_types as (
+    select * from {{ ref('ref_therapy_types') }}
+),
+
+sessions as (
+    select * from {{ ref('int_pathway_sessions_counted') }}
+),
+
+anxiety_scores as (
+    select
+        pathways.pathway_key,
+        pathways.reporting_period_start,
+        bool_or(paired.first_score is not null) as has_adsm_or_gad_first_score,
+        bool_or(paired.is_paired) as is_adsm_or_gad_paired
+    from pathways
+    left join descriptors
+        on
+            pathways.pathway_key = descriptors.pathway_key
+            and pathways.reporting_period_start = descriptors.reporting_period_start
+    inner join paired
+        on
+            pathways.pathway_key = paired.pathway_key
+            and pathways.reporting_period_start = paired.reporting_period_start
+    inner join tools
+        on paired.tool_code = tools.tool_code
+    where
+        paired.tool_code = descriptors.own_measure_tool_code
+        or tools.outcome_role = 'default_anxiety_measure'
+    group by pathways.pathway_key, pathways.reporting_period_start
+),
+
+-- the activities of the contact version in force at the month
+session_therapies as (
+    select distinct
+        contacts.pathway_key,
+        contacts.reporting_period_start,
+        contacts.care_contact_key,
+        therapy_types.measure_id as therapy_measure_id,
+        therapy_types.step as therapy_step
+    from contacts
+    inner join activities
+        on
+            contacts.care_contact_key = activities.care_contact_key
+            and contacts.version_reporting_period_start = activities.reporting_period_start
+    inner join therapy_types
+        on
+            (activities.dataset_version = '1.5' and activities.therapy_code = therapy_types.v15_code)
+            or (activities.dataset_version = '2.0' and activities.therapy_code = therapy_types.snomed_code)
+    where contacts.is_treatment_session
+),
+
+therapy_counts as (
+    select
+        pathway_key,
+        reporting_period_start,
+        count(distinct case when therapy_measure_id = 'M110' then care_contact_key end) as cbt_sessions,
+        count(distinct case when therapy_measure_id = 'M105' then care_contact_key end) as bpd_sessions,
+        count(distinct case when therapy_measure_id = 'M104' then care_contact_key end) as counselling_sessions,
+        count(distinct case when therapy_measure_id = 'M111' then care_contact_key end) as ipt_sessions,
+        count(distinct case when therapy_measure_id = 'M102' then care_contact_key end) as couples_sessions,
+        count(distinct case when therapy_measure_id = 'M108' then care_contact_key end) as other_hi_contact_sessions,
+        count(distinct case when therapy_step = 'High intensity' then care_contact_key end) as hi_contact_sessions,
+        count(distinct case when therapy_step = 'Low intensity' then care_contact_key end) as li_sessions
+    from session_therapies
+    group by pathway_key, reporting_period_start
+),
+
+final as (
+    select
+        pathways.pathway_key,
+        pathways.reporting_period_start,
+        coalesce(anxiety_scores.has_adsm_or_gad_first_score, false) as has_adsm_or_gad_first_score,
+        coalesce(anxiety_scores.is_adsm_or_gad_paired, false) as is_adsm_or_gad_paired,
+        coalesce(therapy_counts.cbt_sessions, 0) as cbt_sessions,
+        coalesce(therapy_counts.bpd_sessions, 0) as bpd_sessions,
+        coalesce(therapy_counts.counselling_sessions, 0) as counselling_sessions,
+        coalesce(therapy_counts.ipt_sessions, 0) as ipt_sessions,
+        coalesce(therapy_counts.couples_sessions, 0) as couples_sessions,
+        coalesce(therapy_counts.other_hi_contact_sessions, 0) + sessions.iet_session_count as other_hi_sessions,
+        coalesce(therapy_counts.hi_contact_sessions, 0) + sessions.iet_session_count as hi_sessions,
+        coalesce(therapy_counts.li_sessions, 0) as li_sessions
+    from pathways
+    inner join sessions
+        on
+            pathways.pathway_key = sessions.pathway_key
+            and pathways.reporting_period_start = sessions.reporting_period_start
+    left join anxiety_scores
+        on
+            pathways.pathway_key = anxiety_scores.pathway_key
+            and pathways.reporting_period_start = anxiety_scores.reporting_period_start
+    left join therapy_counts
+        on
+            pathways.pathway_key = therapy_counts.pathway_key
+            and pathways.reporting_period_start = therapy_counts.reporting_period_start
+)
+
+select * from final
