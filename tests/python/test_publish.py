@@ -10,8 +10,10 @@ import duckdb
 from click.testing import CliRunner
 
 from iapt_warehouse.cli import cli
+from iapt_warehouse.coverage import coverage_markdown
 from iapt_warehouse.publish import NHS_HEADER, QUARTERLY_HEADER
 
+REPO = Path(__file__).resolve().parents[2]
 WHOLE = re.compile(r"[0-9]+")
 ONE_DECIMAL = re.compile(r"-?[0-9]+\.[0-9]")
 
@@ -104,3 +106,13 @@ def test_quarterly_file_has_its_header_and_obeys_disclosure_control(built, tmp_p
             assert int(published) >= 5 and int(published) % 5 == 0, row
         else:
             assert WHOLE.fullmatch(published), row
+
+
+def test_measure_coverage_page_is_up_to_date(built):
+    """docs/measure-coverage.md is `iapt coverage --write` on a built warehouse (coverage does not depend
+    on the data, only on the catalogue and the measure definitions)."""
+    db, _ = built
+    expected = coverage_markdown(db)
+    committed = (REPO / "docs" / "measure-coverage.md").read_text(encoding="utf-8")
+    assert committed == expected, "docs/measure-coverage.md is stale: run `.venv/bin/iapt coverage --write`"
+    assert "| M001 | Count_ReferralsReceived | Core | Monthly/Quarterly | yes | referrals |" in expected
