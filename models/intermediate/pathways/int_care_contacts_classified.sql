@@ -57,10 +57,7 @@ classified as (
         known_at_month.planned_indicator,
         known_at_month.psychotropic_medication_code,
         -- rule 2.1: attended, or an unplanned contact
-        coalesce(attendance.is_attended, false)
-        or coalesce(
-            known_at_month.planned_indicator = '{{ var("unplanned_care_contact_indicator") }}', false
-        ) as is_attended,
+        {{ is_attended_contact('attendance.is_attended', 'known_at_month.planned_indicator') }} as is_attended,
         coalesce(
             known_at_month.care_contact_date
             between known_at_month.activity_range_start and known_at_month.activity_range_end,

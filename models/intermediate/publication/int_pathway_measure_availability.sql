@@ -68,16 +68,15 @@ session_therapies as (
         contacts.reporting_period_start,
         contacts.care_contact_key,
         therapy_types.measure_id as therapy_measure_id,
-        therapy_types.step as therapy_step
+        activities.therapy_step
     from contacts
     inner join activities
         on
             contacts.care_contact_key = activities.care_contact_key
             and contacts.version_reporting_period_start = activities.reporting_period_start
+    -- staging has resolved each activity's code to its therapy (v1.5 Thertype or v2.0 SNOMED)
     inner join therapy_types
-        on
-            (activities.dataset_version = '1.5' and activities.therapy_code = therapy_types.v15_code)
-            or (activities.dataset_version = '2.0' and activities.therapy_code = therapy_types.snomed_code)
+        on activities.therapy_name = therapy_types.therapy_name
     where contacts.is_treatment_session
 ),
 

@@ -48,8 +48,7 @@ prepared as (
         coalesce(staffing.has_staff_neither_qualified_nor_in_training, false)
             as has_staff_neither_qualified_nor_in_training,
         coalesce(staffing.has_staff_without_qualification_record, false) as has_staff_without_qualification_record,
-        coalesce(attendance.is_attended, false)
-        or coalesce(contacts.planned_indicator = '{{ var("unplanned_care_contact_indicator") }}', false) as is_attended
+        {{ is_attended_contact('attendance.is_attended', 'contacts.planned_indicator') }} as is_attended
     from contacts
     inner join pathways
         on

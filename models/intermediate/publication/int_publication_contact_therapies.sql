@@ -26,10 +26,9 @@ activity_measures as (
         activities.reporting_period_start,
         therapy_types.measure_id as therapy_measure_id
     from activities
+    -- staging has resolved each activity's code to its therapy (v1.5 Thertype or v2.0 SNOMED)
     inner join therapy_types
-        on
-            (activities.dataset_version = '1.5' and activities.therapy_code = therapy_types.v15_code)
-            or (activities.dataset_version = '2.0' and activities.therapy_code = therapy_types.snomed_code)
+        on activities.therapy_name = therapy_types.therapy_name
     where therapy_types.measure_id is not null
 ),
 

@@ -116,12 +116,9 @@ final as (
         care_contacts.attend_code,
         attendance.attend_name,
         care_contacts.planned_indicator,
-        coalesce(care_contacts.planned_indicator = '{{ var("unplanned_care_contact_indicator") }}', false)
-            as is_unplanned,
+        {{ is_unplanned_contact('care_contacts.planned_indicator') }} as is_unplanned,
         -- rule 2.1: attended, or an unplanned contact
-        coalesce(attendance.is_attended, false)
-        or coalesce(care_contacts.planned_indicator = '{{ var("unplanned_care_contact_indicator") }}', false)
-            as is_attended,
+        {{ is_attended_contact('attendance.is_attended', 'care_contacts.planned_indicator') }} as is_attended,
         care_contacts.app_type_code,
         appointment_types.app_type_name,
         coalesce(appointment_types.is_assessment, false) as is_assessment_type,
