@@ -6,6 +6,12 @@
       contacts:  intermediate.int_publication_care_contacts (contacts dated in M from the month-M submission)
       iet_logs:  intermediate.int_publication_iet_logs (IET logs ending in M from the month-M submission)
       contact_therapies: intermediate.int_publication_contact_therapies (attended treatment contacts x therapy measure)
+      quarter_referrals: the referrals rows of the three months of a financial quarter, dated in its last month
+      quarter_contacts: the contacts rows of the three months of a financial quarter, dated in its last month
+    `frequency: 'quarterly'` (the catalogue's Quarterly measures M1011-M1013 and their components): the
+    value over the financial quarter, published in the quarter's last month only (int_monthly_measures_exact).
+    `component: true`: a count a catalogue percentage is built from that the catalogue does not name
+    (kept in int_monthly_measures_exact, never published; its id is '<measure>_<part>').
     `stat`: count (rows meeting `cond`), sum / mean / median / max / min (of `value` over rows meeting
     `cond`), percentage (`num` / (`den` - `den_minus`) * 100, from the exact counts of those measures).
     Code lists are the catalogue's; "open" follows the named rule "open at M" (no discharge date on or
@@ -153,6 +159,44 @@
 {% do m.append({'id': 'M1015', 'source': 'contacts', 'stat': 'count', 'cond': 'is_attended and has_staff_in_training'}) %}
 {% do m.append({'id': 'M1016', 'source': 'contacts', 'stat': 'count', 'cond': 'is_attended and has_staff_neither_qualified_nor_in_training'}) %}
 {% do m.append({'id': 'M1017', 'source': 'contacts', 'stat': 'count', 'cond': 'is_attended and has_staff_without_qualification_record'}) %}
+{# moved off sick pay among finished courses (I101D17/18) #}
+{% do m.append({'id': 'M237', 'source': 'referrals', 'stat': 'count', 'cond': finished ~ ' and has_moved_off_sick_pay'}) %}
+{# integrated (LTC) pathways: at least one attended integrated contact (I101D115), or none ("core only") #}
+{% set integrated = finished ~ ' and integrated_contact_first_date is not null' %}
+{% set core_only = finished ~ ' and integrated_contact_first_date is null' %}
+{% do m.append({'id': 'M271', 'source': 'referrals', 'stat': 'count', 'cond': 'is_first_integrated_contact_in_month'}) %}
+{% do m.append({'id': 'M272', 'source': 'referrals', 'stat': 'count', 'cond': 'is_first_integrated_treatment_in_month'}) %}
+{% do m.append({'id': 'M273', 'source': 'referrals', 'stat': 'count', 'cond': integrated}) %}
+{% do m.append({'id': 'M274', 'source': 'referrals', 'stat': 'count', 'cond': core_only}) %}
+{% do m.append({'id': 'M275', 'source': 'referrals', 'stat': 'count', 'cond': integrated ~ ' and is_caseness'}) %}
+{% do m.append({'id': 'M276', 'source': 'referrals', 'stat': 'count', 'cond': integrated ~ ' and is_not_caseness'}) %}
+{% do m.append({'id': 'M277', 'source': 'referrals', 'stat': 'count', 'cond': integrated ~ ' and is_recovered'}) %}
+{% do m.append({'id': 'M278', 'source': 'referrals', 'stat': 'percentage', 'num': 'M277', 'den': 'M273', 'den_minus': 'M276'}) %}
+{% do m.append({'id': 'M279', 'source': 'referrals', 'stat': 'count', 'cond': integrated ~ ' and is_pps_caseness'}) %}
+{% do m.append({'id': 'M280', 'source': 'referrals', 'stat': 'count', 'cond': integrated ~ ' and is_pps_not_caseness'}) %}
+{% do m.append({'id': 'M281', 'source': 'referrals', 'stat': 'count', 'cond': integrated ~ ' and is_pps_recovered'}) %}
+{% do m.append({'id': 'M282', 'source': 'referrals', 'stat': 'percentage', 'num': 'M281', 'den': 'M273', 'den_minus': 'M280'}) %}
+{% do m.append({'id': 'M283', 'source': 'referrals', 'stat': 'count', 'cond': core_only ~ ' and is_caseness'}) %}
+{% do m.append({'id': 'M284', 'source': 'referrals', 'stat': 'count', 'cond': core_only ~ ' and is_not_caseness'}) %}
+{% do m.append({'id': 'M285', 'source': 'referrals', 'stat': 'count', 'cond': core_only ~ ' and is_recovered'}) %}
+{% do m.append({'id': 'M286', 'source': 'referrals', 'stat': 'percentage', 'num': 'M285', 'den': 'M274', 'den_minus': 'M284'}) %}
+{# quarterly: attended non-follow-up contacts within their referral's dates, integrated share (M1011) #}
+{% set quarter_attended = 'is_attended and not is_follow_up_type and is_in_pathway_range' %}
+{% do m.append({'id': 'M1011_integrated', 'source': 'quarter_contacts', 'stat': 'count', 'frequency': 'quarterly',
+    'component': true, 'cond': quarter_attended ~ ' and is_ltc_service_contact'}) %}
+{% do m.append({'id': 'M1011_attended', 'source': 'quarter_contacts', 'stat': 'count', 'frequency': 'quarterly',
+    'component': true, 'cond': quarter_attended}) %}
+{% do m.append({'id': 'M1011', 'source': 'quarter_contacts', 'stat': 'percentage', 'frequency': 'quarterly',
+    'num': 'M1011_integrated', 'den': 'M1011_attended'}) %}
+{# quarterly: courses finished in the quarter with an integrated contact (M1012), their IET minutes (M1013) #}
+{% do m.append({'id': 'M1012_integrated', 'source': 'quarter_referrals', 'stat': 'count', 'frequency': 'quarterly',
+    'component': true, 'cond': finished ~ ' and integrated_contact_first_date is not null'}) %}
+{% do m.append({'id': 'M1012_finished', 'source': 'quarter_referrals', 'stat': 'count', 'frequency': 'quarterly',
+    'component': true, 'cond': finished}) %}
+{% do m.append({'id': 'M1012', 'source': 'quarter_referrals', 'stat': 'percentage', 'frequency': 'quarterly',
+    'num': 'M1012_integrated', 'den': 'M1012_finished'}) %}
+{% do m.append({'id': 'M1013', 'source': 'quarter_referrals', 'stat': 'mean', 'frequency': 'quarterly',
+    'cond': finished ~ ' and iet_duration_minutes is not null', 'value': 'iet_duration_minutes'}) %}
 {% do m.append({'id': 'M343', 'source': 'iet_logs', 'stat': 'count', 'cond': 'true'}) %}
 {# therapy-type appointments; M108 other high intensity also counts IET logs ending in the month #}
 {% for id in ['M090', 'M091', 'M092', 'M093', 'M095', 'M097', 'M098', 'M099', 'M346', 'M100', 'M102', 'M103',

@@ -1,7 +1,7 @@
 -- Rules 1.5 and 2.1-2.3 for care contacts: every contact known at month M (from the in-use
 -- submissions of months up to M, the latest such month's version of each record), joined to the
 -- pathway's month-M scope and classified: attended, treatment session, assessment contact, counted
--- care contact. Flags come from the code-list seeds, never from code literals.
+-- care contact, integrated (LTC) contact. Flags come from the code-list seeds, never from code literals.
 with
 
 pathways as (
@@ -38,7 +38,8 @@ known_at_month as (
         contact_versions.attend_code,
         contact_versions.app_type_code,
         contact_versions.planned_indicator,
-        contact_versions.psychotropic_medication_code
+        contact_versions.psychotropic_medication_code,
+        contact_versions.ltc_service_indicator
     from pathways
     inner join contact_versions
         on {{ in_force_at_month('pathways', 'contact_versions') }}
@@ -56,6 +57,9 @@ classified as (
         known_at_month.app_type_code,
         known_at_month.planned_indicator,
         known_at_month.psychotropic_medication_code,
+        -- I101D115/116: delivered by an integrated long-term-conditions service (IAPTLTCServiceInd)
+        coalesce(known_at_month.ltc_service_indicator = '{{ var("ltc_service_contact_indicator") }}', false)
+            as is_ltc_service_contact,
         -- rule 2.1: attended, or an unplanned contact
         {{ is_attended_contact('attendance.is_attended', 'known_at_month.planned_indicator') }} as is_attended,
         coalesce(

@@ -1,5 +1,5 @@
 -- Rule 2.4: per pathway and month, the first assessment date, the first, second and last treatment
--- session dates, the session and care-contact counts, and CompletedTreatment_Flag (discharged by the
+-- session dates, the session and care-contact counts, the total minutes of its IET logs (M1013), and CompletedTreatment_Flag (discharged by the
 -- end of M with at least two treatment sessions). Sessions on the same date are counted separately
 -- (two contacts on one day are two sessions).
 with
@@ -32,6 +32,7 @@ sessions_ordered as (
         reporting_period_start,
         session_source,
         session_date,
+        iet_duration_minutes,
         row_number() over (
             partition by pathway_key, reporting_period_start
             order by session_date, session_time nulls first, session_record_key
@@ -47,7 +48,9 @@ session_counts as (
         max(case when session_number = 2 then session_date end) as therapy_session_second_date,
         max(session_date) as therapy_session_last_date,
         count(*) as treatment_care_contact_count,
-        count(case when session_source = 'iet_log' then 1 end) as iet_session_count
+        count(case when session_source = 'iet_log' then 1 end) as iet_session_count,
+        -- total minutes of the IET logs (a log without a duration adds nothing; null without logs)
+        sum(case when session_source = 'iet_log' then coalesce(iet_duration_minutes, 0) end) as iet_duration_minutes
     from sessions_ordered
     group by pathway_key, reporting_period_start
 ),
@@ -62,6 +65,7 @@ counted as (
         session_counts.therapy_session_last_date,
         coalesce(session_counts.treatment_care_contact_count, 0) as treatment_care_contact_count,
         coalesce(session_counts.iet_session_count, 0) as iet_session_count,
+        session_counts.iet_duration_minutes,
         coalesce(contact_counts.care_contact_count, 0) as care_contact_count,
         pathways.is_discharged_by_month_end
         and coalesce(session_counts.treatment_care_contact_count, 0) >= 2 as is_completed_treatment

@@ -1,6 +1,6 @@
 -- Rule 2.2: the treatment sessions of each pathway at month M: attended treatment-type care contacts
 -- within the pathway's range, plus each internet-enabled therapy log known at M whose start date falls
--- in the same range, dated at that start date. Follow-ups and contacts after discharge never count.
+-- in the same range, dated at that start date (with the log's minutes, M1013). Follow-ups and contacts after discharge never count.
 with
 
 pathways as (
@@ -22,7 +22,8 @@ contact_sessions as (
         'care_contact' as session_source,
         care_contact_key as session_record_key,
         care_contact_date as session_date,
-        care_contact_time as session_time
+        care_contact_time as session_time,
+        cast(null as double) as iet_duration_minutes
     from contacts
     where is_treatment_session
 ),
@@ -39,7 +40,8 @@ iet_sessions as (
         'iet_log' as session_source,
         iet_versions.iet_log_key as session_record_key,
         iet_versions.log_start_date as session_date,
-        cast(null as varchar) as session_time
+        cast(null as varchar) as session_time,
+        iet_versions.duration_minutes as iet_duration_minutes
     from pathways
     inner join iet_versions
         on {{ in_force_at_month('pathways', 'iet_versions') }}

@@ -4,10 +4,69 @@
 -- means, medians, maxima and minima are aggregated from their source; percentages are computed from the
 -- exact counts of their numerator and denominator measures at the same level. Every organisation with
 -- a pathway in the month gets every measure (a count with no rows is 0; a mean of nothing is null).
+-- Quarterly measures (frequency 'quarterly': M1011-M1013 and the components of their percentages) are
+-- computed over the rows of the financial quarter's three months, each row at the organisations of its
+-- own month, and appear only in the quarter's last month, and only when the quarter's first month has
+-- an in-use submission (a quarter the data covers only in part is not published). An organisation with
+-- quarterly rows but no pathway in the quarter's last month gets the quarterly measures only.
 {% set definitions = measure_definitions() %}
-{% set sources = ['referrals', 'contacts', 'iet_logs', 'contact_therapies'] %}
+{% set sources = ['referrals', 'contacts', 'iet_logs', 'contact_therapies', 'quarter_referrals', 'quarter_contacts'] %}
+{% set org_columns = [
+    'org_code_provider', 'provider_name', 'sub_icb_code', 'sub_icb_name', 'icb_code', 'icb_name', 'region_code',
+    'region_name'
+] %}
 
 with
+
+calendar as (
+    select * from {{ ref('dim_calendar_months') }}
+),
+
+{# each month mapped to the last month of its financial quarter, for quarters whose first month has data #}
+quarters as (
+    select
+        months.month_start,
+        quarter_ends.month_start as quarter_end_month_start,
+        quarter_ends.month_end as quarter_end_month_end,
+        months.month_start = quarter_ends.month_start as is_quarter_end_month
+    from calendar as months
+    inner join calendar as quarter_ends
+        on months.financial_quarter_end = quarter_ends.month_end
+    inner join calendar as quarter_starts
+        on months.financial_quarter_start = quarter_starts.month_start
+    where quarter_starts.has_in_use_submission and quarter_ends.has_in_use_submission
+),
+
+quarter_referrals as (
+    select
+        quarters.quarter_end_month_start as reporting_period_start,
+        quarters.quarter_end_month_end as reporting_period_end,
+        {% for column in org_columns %}
+        referral_months.{{ column }},
+        {% endfor %}
+        referral_months.is_finished_course_in_month,
+        referral_months.integrated_contact_first_date,
+        referral_months.iet_duration_minutes
+    from {{ ref('int_publication_referral_months') }} as referral_months
+    inner join quarters
+        on referral_months.reporting_period_start = quarters.month_start
+),
+
+quarter_contacts as (
+    select
+        quarters.quarter_end_month_start as reporting_period_start,
+        quarters.quarter_end_month_end as reporting_period_end,
+        {% for column in org_columns %}
+        care_contacts.{{ column }},
+        {% endfor %}
+        care_contacts.is_attended,
+        care_contacts.is_follow_up_type,
+        care_contacts.is_in_pathway_range,
+        care_contacts.is_ltc_service_contact
+    from {{ ref('int_publication_care_contacts') }} as care_contacts
+    inner join quarters
+        on care_contacts.reporting_period_start = quarters.month_start
+),
 
 aggregated_referrals as (
     {{ aggregate_measures('referrals', ref('int_publication_referral_months')) }}
@@ -25,7 +84,17 @@ aggregated_contact_therapies as (
     {{ aggregate_measures('contact_therapies', ref('int_publication_contact_therapies')) }}
 ),
 
-spine as (
+aggregated_quarter_referrals as (
+    {{ aggregate_measures('quarter_referrals', 'quarter_referrals') }}
+),
+
+aggregated_quarter_contacts as (
+    {{ aggregate_measures('quarter_contacts', 'quarter_contacts') }}
+),
+
+{# organisations with a pathway in the month, and those with quarterly rows only in a quarter's last month #}
+spine_rows as (
+    {% for source_name in ['referrals', 'quarter_referrals', 'quarter_contacts'] %}
     select distinct
         reporting_period_start,
         reporting_period_end,
@@ -33,14 +102,34 @@ spine as (
         org_code1,
         org_name1,
         org_code2,
-        org_name2
-    from aggregated_referrals
+        org_name2,
+        {{ 'true' if source_name == 'referrals' else 'false' }} as has_month_pathways
+    from aggregated_{{ source_name }}
+    {% if not loop.last %}
+    union all
+    {% endif %}
+    {% endfor %}
+),
+
+spine as (
+    select
+        reporting_period_start,
+        reporting_period_end,
+        group_type,
+        org_code1,
+        org_name1,
+        org_code2,
+        org_name2,
+        max(case when has_month_pathways then 1 else 0 end) = 1 as has_month_pathways
+    from spine_rows
+    group by reporting_period_start, reporting_period_end, group_type, org_code1, org_name1, org_code2, org_name2
 ),
 
 {# every organisation of the month with the aggregates of every source (no rows = no activity) #}
 wide as (
     select
         spine.*,
+        coalesce(quarters.is_quarter_end_month, false) as is_quarter_published,
         {% for d in definitions | rejectattr('stat', 'equalto', 'percentage') %}
         aggregated_{{ d.source }}.{{ d.id }}__value,
         aggregated_{{ d.source }}.{{ d.id }}__base,
@@ -50,6 +139,8 @@ wide as (
         {% endfor %}
         1 as one
     from spine
+    left join quarters
+        on spine.reporting_period_start = quarters.month_start
     {% for source_name in sources %}
     left join aggregated_{{ source_name }}
         on
@@ -64,7 +155,8 @@ measure_list as (
     {% for d in definitions | rejectattr('stat', 'equalto', 'percentage') %}
     select
         '{{ d.id }}' as measure_id,
-        '{{ d.stat }}' as statistic
+        '{{ d.stat }}' as statistic,
+        {{ 'true' if d.frequency == 'quarterly' else 'false' }} as is_quarterly
     {% if not loop.last %}
     union all
     {% endif %}
@@ -105,6 +197,9 @@ measured as (
         end, 0) as bigint) as base_count
     from wide
     cross join measure_list
+    where
+        (measure_list.is_quarterly and wide.is_quarter_published)
+        or (not measure_list.is_quarterly and wide.has_month_pathways)
 ),
 
 {# percentages from the exact counts of their numerator and denominator measures #}

@@ -1,7 +1,8 @@
 -- One row per pathway per reporting month it is submitted in (the published UsePathway_Flag grain),
 -- with every derived field of derivation-rules.md: the referral items as the month's in-use submission
 -- states them, sessions and counts from activity known at the month, waits, the problem descriptor,
--- the ADSM and its first/last scores, and the outcome flags. Every rule lives in one intermediate
+-- the ADSM and its first/last scores, the outcome flags, integrated (LTC) care, sick pay and the
+-- persistent physical symptoms outcomes. Every rule lives in one intermediate
 -- model (models/intermediate/pathways/); this mart only assembles them.
 with
 
@@ -35,6 +36,18 @@ wsas as (
 
 patients as (
     select * from {{ ref('stg_iapt__patients') }}
+),
+
+integrated as (
+    select * from {{ ref('int_pathway_integrated_care') }}
+),
+
+sick_pay as (
+    select * from {{ ref('int_pathway_sick_pay') }}
+),
+
+pps as (
+    select * from {{ ref('int_pps_outcomes_flagged') }}
 ),
 
 assembled as (
@@ -75,6 +88,7 @@ assembled as (
         ) as is_first_treatment_in_month,
         sessions.treatment_care_contact_count,
         sessions.iet_session_count,
+        sessions.iet_duration_minutes,
         sessions.care_contact_count,
         sessions.is_completed_treatment,
         pathways.is_ended_in_month and sessions.is_completed_treatment as is_finished_course_in_month,
@@ -110,7 +124,29 @@ assembled as (
         outcomes.is_reliable_improvement,
         outcomes.is_reliable_deterioration,
         outcomes.is_no_reliable_change,
-        outcomes.is_reliable_recovery
+        outcomes.is_reliable_recovery,
+        integrated.integrated_contact_first_date,
+        integrated.integrated_treatment_first_date,
+        coalesce(integrated.integrated_care_contact_count, 0) as integrated_care_contact_count,
+        coalesce(
+            integrated.integrated_contact_first_date
+            between pathways.reporting_period_start and pathways.reporting_period_end,
+            false
+        ) as is_first_integrated_contact_in_month,
+        coalesce(
+            integrated.integrated_treatment_first_date
+            between pathways.reporting_period_start and pathways.reporting_period_end,
+            false
+        ) as is_first_integrated_treatment_in_month,
+        sick_pay.sick_pay_first_indicator,
+        sick_pay.sick_pay_last_indicator,
+        coalesce(sick_pay.has_moved_off_sick_pay, false) as has_moved_off_sick_pay,
+        pps.pps_tool_code,
+        pps.pps_first_score,
+        pps.pps_last_score,
+        pps.is_pps_caseness,
+        pps.is_pps_not_caseness,
+        pps.is_pps_recovered
     from pathways
     inner join sessions
         on
@@ -140,6 +176,18 @@ assembled as (
         on
             pathways.patient_key = patients.patient_key
             and pathways.reporting_period_start = patients.reporting_period_start
+    left join integrated
+        on
+            pathways.pathway_key = integrated.pathway_key
+            and pathways.reporting_period_start = integrated.reporting_period_start
+    left join sick_pay
+        on
+            pathways.pathway_key = sick_pay.pathway_key
+            and pathways.reporting_period_start = sick_pay.reporting_period_start
+    inner join pps
+        on
+            pathways.pathway_key = pps.pathway_key
+            and pathways.reporting_period_start = pps.reporting_period_start
 )
 
 select * from assembled

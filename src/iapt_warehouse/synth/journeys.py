@@ -24,6 +24,7 @@ from iapt_warehouse.synth import outcomes, reference
 from iapt_warehouse.synth.arrays import (
     NA,
     BoolA,
+    FloatA,
     IntA,
     choice,
     day_of,
@@ -79,6 +80,8 @@ END_CODE_LIST: tuple[str, ...] = tuple(
 TOOL_KEYS: tuple[str, ...] = tuple(reference.tools())
 TOOL = {k: i for i, k in enumerate(TOOL_KEYS)}
 WSAS = tuple(k for k in TOOL_KEYS if k.startswith("wsas_"))
+# persistent physical symptoms measures of integrated (LTC) pathways, drawn from their own stream
+PPS = ("ibs_sss", "phq15")
 
 
 @dataclass
@@ -833,6 +836,8 @@ def _scores(rng: np.random.Generator, ref: Referrals, con: Contacts, pat: Patien
         a_first[fin_rows], a_last[fin_rows] = f2, l2
     ratio = (phq_last + 1.0) / (phq_first + 1.0)
     for key, t_index in TOOL.items():
+        if key in PPS:
+            continue
         tool = tools[key]
         f = outcomes.intake(rng, tool, n_ref)
         first_v[:, t_index] = f
@@ -882,4 +887,53 @@ def _scores(rng: np.random.Generator, ref: Referrals, con: Contacts, pat: Patien
     all_c, all_t, all_v = all_c[final], all_t[final], all_v[final]
     referral_level = (con.day[all_c] >= V20_FIRST_DAY) & (rng.random(len(all_c)) < 0.08)
     del rows
-    return Scores(all_c, all_t, all_v, referral_level)
+    pps_c, pps_t, pps_v, pps_level = _pps_scores(rng.spawn(1)[0], ref, con, sc, s_ref, first, last, ratio)
+    all_c = np.concatenate([all_c, pps_c])
+    all_t = np.concatenate([all_t, pps_t])
+    all_v = np.concatenate([all_v, pps_v])
+    referral_level = np.concatenate([referral_level, pps_level])
+    final = np.lexsort((all_t, all_c))
+    return Scores(all_c[final], all_t[final], all_v[final], referral_level[final])
+
+
+def _pps_scores(
+    rng: np.random.Generator,
+    ref: Referrals,
+    con: Contacts,
+    sc: IntA,
+    s_ref: IntA,
+    first: BoolA,
+    last: BoolA,
+    ratio: FloatA,
+) -> tuple[IntA, IntA, IntA, BoolA]:
+    """IBS-SSS or PHQ-15 at the v2.0 scored contacts of some integrated (LTC) pathways.
+
+    Drawn from a stream spawned off the main one (which it leaves untouched), so every other
+    table of a seed is what it was before these measures were generated.
+    """
+    tools = reference.tools()
+    n_ref = len(ref.num)
+    has_pps = ref.ltc_service & (rng.random(n_ref) < 0.6)
+    pps_tool = np.where(rng.random(n_ref) < 0.5, TOOL[PPS[0]], TOOL[PPS[1]])
+    seen = has_pps[s_ref] & (con.day[sc] >= V20_FIRST_DAY) & (first | last | (rng.random(len(sc)) < 0.5))
+    o_contact = sc[seen]
+    o_ref = s_ref[seen]
+    o_tool = pps_tool[o_ref]
+    n_s = np.bincount(o_ref, minlength=n_ref).astype(np.int64)
+    pos = position_in_segment(n_s)  # sc is sorted by referral, then day
+    cnt = n_s[o_ref]
+    t = np.where(cnt > 1, pos / np.maximum(cnt - 1, 1), 0.0)
+    lo = np.array([tools[k].lo for k in TOOL_KEYS])[o_tool]
+    hi = np.array([tools[k].hi for k in TOOL_KEYS])[o_tool]
+    first_v = np.zeros(n_ref, dtype=np.int64)
+    last_v = np.zeros(n_ref, dtype=np.int64)
+    for key in PPS:
+        rows = np.flatnonzero(pps_tool == TOOL[key])
+        f = outcomes.intake(rng, tools[key], len(rows))
+        first_v[rows] = f
+        last_v[rows] = outcomes.follow(rng, tools[key], f, ratio[rows])
+    fv = first_v[o_ref]
+    lv = last_v[o_ref]
+    value = np.clip(np.rint(fv + (lv - fv) * t).astype(np.int64), lo, hi)
+    level = rng.random(len(o_contact)) < 0.08
+    return o_contact, o_tool, value, level
