@@ -29,18 +29,7 @@ covered as (
         implemented.implemented_source,
         implemented.measure_id is not null as is_implemented,
         case
-            when implemented.measure_id is not null then null
-            when catalogue.measure_type = 'LTC'
-                then 'Not yet implemented: integrated LTC pathway measures need the LTC service indicator rules'
-            when catalogue.measure_name like 'Mean_%Session%'
-                then 'Not yet implemented: needs per-pathway session counts by therapy type (I101D30-D52)'
-            when catalogue.measure_name like '%SickPay%'
-                then 'Not yet implemented: needs first and last employment status per pathway (I101D15-D18)'
-            when catalogue.measure_name like '%ADSM%'
-                then 'Not yet implemented: needs first and last scores of every ADSM per pathway, not only the ADSM'
-            when catalogue.measure_name like '%LTC%' or catalogue.measure_name like '%IET%'
-                then 'Not yet implemented: quarterly measure (LTC appointment shares, IET contact time)'
-            else 'Not yet implemented'
+            when implemented.measure_id is null then 'Not yet implemented (no entry in measure_definitions.sql)'
         end as not_implemented_reason
     from catalogue
     left join implemented

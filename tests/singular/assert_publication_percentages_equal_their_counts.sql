@@ -14,11 +14,27 @@ published as (
 ),
 
 counted as (
-    select reporting_period_start, group_type, org_code1, org_code2, measure_id, measure_value from published
+    select
+        reporting_period_start,
+        group_type,
+        org_code1,
+        org_code2,
+        measure_id,
+        measure_value
+    from published
     union all
-    select reporting_period_start, group_type, org_code1, org_code2, measure_id, measure_value
+    select
+        reporting_period_start,
+        group_type,
+        org_code1,
+        org_code2,
+        measure_id,
+        measure_value
     from {{ ref('int_monthly_measures_exact') }}
-    where measure_id in ('{{ components | join("', '") }}')
+    where measure_id in (
+        {% for id in components %}'{{ id }}'{{ ', ' if not loop.last }}
+        {% endfor %}
+    )
 ),
 
 checked as (

@@ -4,7 +4,8 @@
 -- integrated contact (M1012_integrated) the sum of the monthly M273 over the quarter's three months.
 -- Returns the offending rows.
 {{ config(tags=['publication']) }}
-{%- set quarterly = measure_definitions() | selectattr('frequency', 'equalto', 'quarterly') | map(attribute='id') | list %}
+{%- set quarterly = measure_definitions() | selectattr('frequency', 'equalto', 'quarterly')
+    | map(attribute='id') | list %}
 
 with
 
@@ -29,7 +30,10 @@ outside_quarter_end as (
     inner join calendar
         on exact.reporting_period_start = calendar.month_start
     where
-        exact.measure_id in ('{{ quarterly | join("', '") }}')
+        exact.measure_id in (
+            {% for id in quarterly %}'{{ id }}'{{ ', ' if not loop.last }}
+            {% endfor %}
+        )
         and calendar.month_end != calendar.financial_quarter_end
 ),
 
@@ -39,7 +43,10 @@ monthly_sums as (
         exact.group_type,
         exact.org_code1,
         exact.org_code2,
-        case exact.measure_id when 'M076' then 'M1012_finished' else 'M1012_integrated' end as measure_id,
+        case exact.measure_id
+            when 'M076' then 'M1012_finished'
+            else 'M1012_integrated'
+        end as measure_id,
         sum(exact.measure_value) as summed_months
     from exact
     inner join calendar

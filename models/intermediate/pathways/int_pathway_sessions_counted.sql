@@ -1,7 +1,7 @@
 -- Rule 2.4: per pathway and month, the first assessment date, the first, second and last treatment
--- session dates, the session and care-contact counts, the total minutes of its IET logs (M1013), and CompletedTreatment_Flag (discharged by the
--- end of M with at least two treatment sessions). Sessions on the same date are counted separately
--- (two contacts on one day are two sessions).
+-- session dates, the session and care-contact counts, the total minutes of its IET logs (M1013), and
+-- CompletedTreatment_Flag (discharged by the end of M with at least two treatment sessions). Sessions
+-- on the same date are counted separately (two contacts on one day are two sessions).
 with
 
 pathways as (

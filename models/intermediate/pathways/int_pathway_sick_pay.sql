@@ -24,13 +24,13 @@ known_at_month as (
         employment.statutory_sick_pay_indicator,
         row_number() over (
             partition by pathways.pathway_key, pathways.reporting_period_start, employment.recorded_date
-            order by employment.reporting_period_start desc, employment.statutory_sick_pay_indicator
+            order by employment.reporting_period_start desc, employment.statutory_sick_pay_indicator asc
         ) as version_rank
     from pathways
     inner join employment
         on
             pathways.patient_key = employment.patient_key
-            and employment.reporting_period_start <= pathways.reporting_period_start
+            and pathways.reporting_period_start >= employment.reporting_period_start
             and employment.recorded_date between pathways.activity_range_start and pathways.activity_range_end
 ),
 

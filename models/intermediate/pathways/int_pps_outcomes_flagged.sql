@@ -48,7 +48,7 @@ pps_ranked as (
             as is_pps_last_at_caseness,
         row_number() over (
             partition by paired.pathway_key, paired.reporting_period_start
-            order by paired.is_paired desc, paired.first_score_date, paired.tool_code
+            order by paired.is_paired desc, paired.first_score_date asc, paired.tool_code asc
         ) as choice_rank
     from paired
     inner join tools

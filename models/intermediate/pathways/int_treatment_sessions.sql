@@ -1,6 +1,7 @@
 -- Rule 2.2: the treatment sessions of each pathway at month M: attended treatment-type care contacts
 -- within the pathway's range, plus each internet-enabled therapy log known at M whose start date falls
--- in the same range, dated at that start date (with the log's minutes, M1013). Follow-ups and contacts after discharge never count.
+-- in the same range, dated at that start date (with the log's minutes, M1013). Follow-ups and contacts
+-- after discharge never count.
 with
 
 pathways as (

@@ -59,8 +59,8 @@ prepared as (
             as is_ltc_service_contact,
         coalesce(appointment_types.is_follow_up, false) as is_follow_up_type,
         coalesce(
-            contacts.care_contact_date
-            between pathways.referral_received_date and coalesce(pathways.discharge_date, pathways.reporting_period_end),
+            contacts.care_contact_date between pathways.referral_received_date
+            and coalesce(pathways.discharge_date, pathways.reporting_period_end),
             false
         ) as is_in_pathway_range
     from contacts
