@@ -8,7 +8,7 @@ Classes:
   invalid_code        a code not in the item's code list (v2.0 end code in a v1.5 file, "9" attendance)
   default_code        a valid "not known / not stated" default replacing a real value (Z, 99, X, ZZ)
   missing_item        a non-required item left empty (gender, postcode, appointment type, score, ...)
-  out_of_range_score  a score outside every tool's range (-1, -5, 200, 999)
+  out_of_range_score  a score outside every tool's range (-1, -5, 600, 999; IBS-SSS goes to 500)
   no_leading_zeros    a two-character code sent without its leading zero ("2") or with a space (" 2")
   invalid_nhs_number  an NHS number failing the modulus-11 check, or with 9 digits
   bad_date_format     a date in the other version's format (the loader rejects the row)
@@ -160,7 +160,7 @@ TARGETS: dict[str, dict[str, tuple[Target, ...]]] = {
         ),
     },
 }
-OUT_OF_RANGE = ("-1", "-5", "200", "999")
+OUT_OF_RANGE = ("-1", "-5", "600", "999")
 # orphan rows get new, non-existent ids: the id's letter prefix + "X" (real ids are letter + digits)
 ORPHAN_IDS: dict[str, dict[str, tuple[str, ...]]] = {
     "2.0": {
