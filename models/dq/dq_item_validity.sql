@@ -81,8 +81,9 @@ final as (
         measure_ids.dq_measure_id
     from counted
     left join measure_ids
-        on counted.dataset_version = measure_ids.dataset_version and counted.item_name = measure_ids.item_name
-        and counted.table_name = measure_ids.table_name
+        on
+            counted.dataset_version = measure_ids.dataset_version and counted.item_name = measure_ids.item_name
+            and counted.table_name = measure_ids.table_name
 )
 
 select * from final

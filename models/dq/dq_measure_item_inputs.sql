@@ -51,9 +51,19 @@ v15_inputs as (
 ),
 
 final as (
-    select measure_id, dataset_version, table_name, item_name from v20_inputs
+    select
+        measure_id,
+        dataset_version,
+        table_name,
+        item_name
+    from v20_inputs
     union all
-    select measure_id, dataset_version, table_name, item_name from v15_inputs
+    select
+        measure_id,
+        dataset_version,
+        table_name,
+        item_name
+    from v15_inputs
 )
 
 select distinct * from final

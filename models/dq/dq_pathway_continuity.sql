@@ -36,8 +36,9 @@ open_last_month as (
     select referral_people.*
     from referral_people
     inner join reporting_months
-        on reporting_months.reporting_period_start
-        = cast({{ dbt.dateadd('month', 1, 'referral_people.reporting_period_start') }} as date)
+        on
+            reporting_months.reporting_period_start
+            = cast({{ dbt.dateadd('month', 1, 'referral_people.reporting_period_start') }} as date)
     where referral_people.discharge_date is null
 ),
 
@@ -49,9 +50,9 @@ matched as (
         open_last_month.service_request_id,
         this_month.service_request_id is not null as is_present,
         this_month.service_request_id is not null
-        and open_last_month.person_key is not distinct from this_month.person_key as is_continuous,
+        and coalesce(open_last_month.person_key, '') = coalesce(this_month.person_key, '') as is_continuous,
         this_month.service_request_id is not null
-        and open_last_month.person_key is distinct from this_month.person_key as is_person_changed,
+        and coalesce(open_last_month.person_key, '') <> coalesce(this_month.person_key, '') as is_person_changed,
         this_month.service_request_id is null and exists (
             select 1
             from referral_people as elsewhere

@@ -56,7 +56,7 @@ expected as (
     from months
     inner join loaded
         on
-            loaded.reporting_period_start <= months.month_start
+            months.month_start >= loaded.reporting_period_start
             and loaded.reporting_period_start > cast({{ dbt.dateadd('month', -12, 'months.month_start') }} as date)
 ),
 
@@ -182,13 +182,16 @@ final as (
         case
             when not submitted then 'No submission was received for this month: submit it (primary or refresh window).'
             when worst_invalid_pct >= {{ var('dq_item_invalid_error_pct') }}
-                then round(worst_invalid_pct, 1) || '% of ' || worst_invalid_item
+                then
+                    round(worst_invalid_pct, 1) || '% of ' || worst_invalid_item
                     || ' values are invalid or unknown codes: check how the system records it (see dq_item_validity).'
             when pathway_continuity_pct < {{ var('dq_continuity_error_pct') }}
-                then 'Open referrals from last month are missing: resubmit every open referral each month '
+                then
+                    'Open referrals from last month are missing: resubmit every open referral each month '
                     || '(see dq_pathway_continuity).'
             when items_with_invalid > 0
-                then items_with_invalid || ' item(s) hold invalid or unknown codes, worst ' || worst_invalid_item
+                then
+                    items_with_invalid || ' item(s) hold invalid or unknown codes, worst ' || worst_invalid_item
                     || ' (' || round(worst_invalid_pct, 2) || '%); fix the records (see dq_item_validity).'
             when rows_rejected > 0
                 then rows_rejected || ' row(s) rejected on load: fix and resubmit (see dq_rejected_rows).'

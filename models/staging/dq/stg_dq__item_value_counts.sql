@@ -59,9 +59,16 @@ submitted_values as (
             _submission_id as submission_id,
             '{{ table.dataset_version }}' as dataset_version,
             '{{ table.table_name }}' as table_name,
-            unnest([{% for column in table.columns %}'{{ column }}'{% if not loop.last %}, {% endif %}{% endfor %}])
-                as column_name,
-            unnest([{{ table.columns | join(', ') }}]) as raw_value
+            unnest([
+                {% for column in table.columns -%}
+                    '{{ column }}'{% if not loop.last %},{% endif %}
+                {% endfor -%}
+            ]) as column_name,
+            unnest([
+                {% for column in table.columns -%}
+                    {{ column }}{% if not loop.last %},{% endif %}
+                {% endfor -%}
+            ]) as raw_value
         from {{ source('landing', table.landing_table) }}
         {% if not loop.last %}union all{% endif %}
     {% endfor %}
@@ -129,8 +136,8 @@ judged as (
                 then
                     case
                         when not list_contains(
-                                string_split(judged_inputs.valid_values, '|'), judged_inputs.normalised_value
-                            ) then 'invalid'
+                            string_split(judged_inputs.valid_values, '|'), judged_inputs.normalised_value
+                        ) then 'invalid'
                         when judged_inputs.is_as_specified then 'valid'
                         else 'invalid_format'
                     end
@@ -139,7 +146,8 @@ judged as (
             when judged_inputs.check_kind = 'score'
                 then
                     case
-                        when {{ dbt.safe_cast('trim(judged_inputs.raw_value)', 'double') }}
+                        when
+                            {{ dbt.safe_cast('trim(judged_inputs.raw_value)', 'double') }}
                             between score_ranges.min_score and score_ranges.max_score then 'valid'
                         else 'invalid'
                     end
