@@ -78,9 +78,9 @@ item_summary as (
         sum(case when valid_pct < {{ var('dq_item_valid_target_pct') }} then 1 else 0 end) as items_below_target,
         arg_min(table_name || '.' || item_name, [valid_pct, item_order]) as worst_item,
         min(valid_pct) as worst_item_valid_pct,
-        sum(case when invalid_count + other_count > 0 then 1 else 0 end) as items_with_invalid,
-        arg_max(table_name || '.' || item_name, [invalid_pct + other_pct, -item_order]) as worst_invalid_item,
-        max(invalid_pct + other_pct) as worst_invalid_pct
+        sum(case when invalid_count > 0 then 1 else 0 end) as items_with_invalid,
+        arg_max(table_name || '.' || item_name, [invalid_pct, -item_order]) as worst_invalid_item,
+        max(invalid_pct) as worst_invalid_pct
     from items_in_use
     group by provider_code, reporting_period_start
 ),
@@ -184,14 +184,14 @@ final as (
             when worst_invalid_pct >= {{ var('dq_item_invalid_error_pct') }}
                 then
                     round(worst_invalid_pct, 1) || '% of ' || worst_invalid_item
-                    || ' values are invalid or unknown codes: check how the system records it (see dq_item_validity).'
+                    || ' values are invalid: check how the system records it (see dq_item_validity).'
             when pathway_continuity_pct < {{ var('dq_continuity_error_pct') }}
                 then
                     'Open referrals from last month are missing: resubmit every open referral each month '
                     || '(see dq_pathway_continuity).'
             when items_with_invalid > 0
                 then
-                    items_with_invalid || ' item(s) hold invalid or unknown codes, worst ' || worst_invalid_item
+                    items_with_invalid || ' item(s) hold invalid values, worst ' || worst_invalid_item
                     || ' (' || round(worst_invalid_pct, 2) || '%); fix the records (see dq_item_validity).'
             when rows_rejected > 0
                 then rows_rejected || ' row(s) rejected on load: fix and resubmit (see dq_rejected_rows).'
