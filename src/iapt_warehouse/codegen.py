@@ -6,6 +6,8 @@ contract and the dictionary generate (run in `make test`). docs/data-dictionary.
 * `models/staging/iapt/_iapt__sources.yml`: the landing tables as dbt sources (`contract/submission_items.csv`).
 * `models/staging/iapt/_iapt__models.yml`: the staging models' descriptions, contracts and tests
   (`contract/data_dictionary.csv` merged with `contract/staging_supplement.yml`, see `staging_yaml`).
+* `seeds/dq/dq_item_rules.csv` and `macros/dq/dq_landing_layout.sql`: the data-quality item rules and the
+  landing layout the VODIM models unpivot (see `dq_rules`).
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ from pathlib import Path
 
 import click
 
-from iapt_warehouse import contract, staging_yaml
+from iapt_warehouse import contract, dq_rules, staging_yaml
 
 SOURCES_PATH = Path("models/staging/iapt/_iapt__sources.yml")
 
@@ -96,6 +98,8 @@ def render_sources(root: Path) -> str:
 GENERATED: dict[Path, Callable[[Path], str]] = {
     SOURCES_PATH: render_sources,
     staging_yaml.MODELS_PATH: staging_yaml.render_models,
+    dq_rules.RULES_PATH: dq_rules.render_rules,
+    dq_rules.LAYOUT_PATH: dq_rules.render_layout,
 }
 
 
@@ -108,7 +112,7 @@ def codegen(check: bool, root: Path) -> None:
     for rel, render in GENERATED.items():
         try:
             text = render(root)
-        except staging_yaml.GenerationError as exc:
+        except (staging_yaml.GenerationError, dq_rules.RulesError) as exc:
             click.echo(f"error: {rel} cannot be generated: {exc}", err=True)
             sys.exit(1)
         path = root / rel

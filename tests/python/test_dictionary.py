@@ -18,7 +18,7 @@ import pytest
 import yaml
 from click.testing import CliRunner
 
-from iapt_warehouse import contract, staging_yaml
+from iapt_warehouse import contract, dq_rules, staging_yaml
 from iapt_warehouse.cli import cli
 
 REPO = Path(__file__).resolve().parents[2]
@@ -98,7 +98,8 @@ def test_generated_files_are_up_to_date():
 
 def test_codegen_check_fails_when_the_staging_yaml_is_stale(tmp_path):
     shutil.copytree(REPO / "seeds/reference", tmp_path / "seeds/reference")
-    for generated in ("models/staging/iapt/_iapt__sources.yml", str(staging_yaml.MODELS_PATH)):
+    generated_files = ("models/staging/iapt/_iapt__sources.yml", str(staging_yaml.MODELS_PATH))
+    for generated in (*generated_files, str(dq_rules.RULES_PATH), str(dq_rules.LAYOUT_PATH)):
         (tmp_path / generated).parent.mkdir(parents=True, exist_ok=True)
         shutil.copy(REPO / generated, tmp_path / generated)
     runner = CliRunner()
@@ -110,6 +111,29 @@ def test_codegen_check_fails_when_the_staging_yaml_is_stale(tmp_path):
     assert "_iapt__models.yml" in stale.output
     assert runner.invoke(cli, ["codegen", "--root", str(tmp_path)]).exit_code == 0
     assert path.read_text() == (REPO / staging_yaml.MODELS_PATH).read_text()
+
+
+def test_dq_item_rules_come_from_the_dictionary_and_go_stale_with_it(tmp_path):
+    assert dq_rules.default_codes("99 (Not known); Z = Not stated (asked, declined)", "x") == ["99", "Z"]
+    assert dq_rules.default_codes("ZZ (Not stated: asked, declined)", "x") == ["ZZ"]
+    assert dq_rules.default_codes("97 (Not stated), 98 (Not applicable), 99 (Not known)", "x") == ["97", "98", "99"]
+    with pytest.raises(dq_rules.RulesError):
+        dq_rules.default_codes("N/A (not applicable)", "x")
+    rows = list(csv.DictReader((REPO / dq_rules.RULES_PATH).read_text().splitlines()))
+    assert len(rows) == len(ENTRIES)
+    by_key = {(r["dataset_version"], r["table_name"], r["item_name"]): r for r in rows}
+    gender = by_key[("2.0", "IDS001MPI", "Gender")]
+    assert (gender["check_kind"], gender["code_list"], gender["default_codes"]) == ("code_list", "ref_genders", "X")
+    assert by_key[("2.0", "IDS001MPI", "NHSNumber")]["check_kind"] == "nhs_number"
+    assert by_key[("2.0", "IDS001MPI", "NHSNumber")]["identifier"] == "true"
+    shutil.copytree(REPO / "seeds/reference", tmp_path / "seeds/reference")
+    runner = CliRunner()
+    assert runner.invoke(cli, ["codegen", "--root", str(tmp_path)]).exit_code == 0
+    rules = tmp_path / dq_rules.RULES_PATH
+    assert rules.read_text() == (REPO / dq_rules.RULES_PATH).read_text()
+    rules.write_text(rules.read_text().replace(",ref_genders,", ",ref_other,", 1))
+    stale = runner.invoke(cli, ["codegen", "--check", "--root", str(tmp_path)])
+    assert stale.exit_code == 1 and "dq_item_rules.csv" in stale.output
 
 
 def test_the_five_submission_columns_are_written_once_and_in_every_staging_model():

@@ -1,0 +1,199 @@
+-- VODIM counts: one row per submission, table and item, for every loaded submission (in use, superseded
+-- or late), both versions. Every landing table is unpivoted in one scan, each value is judged by its rule
+-- in seeds/dq/dq_item_rules.csv (generated from the data dictionary) and only the counts leave this model:
+-- no submitted value, so no direct identifier, is selected (the NHS number is checked here, in place).
+{{ config(materialized='table', tags=['dq']) }}
+{%- set layout = dq_landing_tables() %}
+with
+
+rules as (
+    select * from {{ ref('dq_item_rules') }}
+),
+
+tools as (
+    select * from {{ ref('ref_assessment_tools') }}
+),
+
+versions as (
+    select distinct dataset_version from rules
+),
+
+code_list_codes as (
+    {% for code_list in dq_code_lists() -%}
+        select distinct
+            '{{ code_list.seed }}' as code_list,
+            '{{ code_list.column }}' as code_list_column,
+            {% if code_list.versioned -%}
+                cast(listed.dataset_version as varchar) as dataset_version,
+            {%- else -%}
+                versions.dataset_version,
+            {%- endif %}
+            cast(listed.{{ code_list.column }} as varchar) as code
+        from {{ ref(code_list.seed) }} as listed
+        {% if not code_list.versioned -%}
+            cross join versions
+        {%- endif %}
+        where listed.{{ code_list.column }} is not null
+        {% if not loop.last %}union all{% endif %}
+    {% endfor %}
+),
+
+-- the valid range of a score item: its tool's range for a v1.5 score column, any tool's for PersScore
+score_ranges as (
+    select
+        rules.dataset_version,
+        rules.table_name,
+        rules.item_name,
+        min(tools.min_score) as min_score,
+        max(tools.max_score) as max_score
+    from rules
+    inner join tools
+        on rules.item_name = tools.v15_score_column or rules.dataset_version = '2.0'
+    where rules.check_kind = 'score'
+    group by rules.dataset_version, rules.table_name, rules.item_name
+),
+
+submitted_values as (
+    {% for table in layout -%}
+        select
+            _submission_id as submission_id,
+            '{{ table.dataset_version }}' as dataset_version,
+            '{{ table.table_name }}' as table_name,
+            unnest([
+                {% for column in table.columns -%}
+                    '{{ column }}'{% if not loop.last %},{% endif %}
+                {% endfor -%}
+            ]) as column_name,
+            unnest([
+                {% for column in table.columns -%}
+                    {{ column }}{% if not loop.last %},{% endif %}
+                {% endfor -%}
+            ]) as raw_value
+        from {{ source('landing', table.landing_table) }}
+        {% if not loop.last %}union all{% endif %}
+    {% endfor %}
+),
+
+judged_inputs as (
+    select
+        submitted_values.submission_id,
+        submitted_values.dataset_version,
+        submitted_values.table_name,
+        rules.item_name,
+        rules.check_kind,
+        rules.code_list,
+        rules.code_list_column,
+        rules.code_list_complete,
+        rules.valid_values,
+        rules.default_codes,
+        rules.format_pattern,
+        submitted_values.raw_value,
+        nullif(trim(submitted_values.raw_value), '') is null as is_missing,
+        case
+            when rules.code_width is not null
+                then {{ normalise_code('submitted_values.raw_value', 'rules.code_width') }}
+            else upper(replace(trim(submitted_values.raw_value), '.', ''))
+        end as normalised_value,
+        -- as specified: no surrounding spaces, upper case, and (v2.0) the full code width. v1.5 files send
+        -- codes without leading zeros, which staging pads; the v1.5 widths are not in the sources.
+        submitted_values.raw_value = trim(submitted_values.raw_value)
+        and submitted_values.raw_value = upper(submitted_values.raw_value)
+        and (
+            rules.code_width is null
+            or submitted_values.dataset_version = '1.5'
+            or submitted_values.raw_value = {{ normalise_code('submitted_values.raw_value', 'rules.code_width') }}
+        ) as is_as_specified,
+        case
+            when rules.check_kind = 'nhs_number' then regexp_replace(trim(submitted_values.raw_value), '[ -]', '', 'g')
+        end as nhs_digits
+    from submitted_values
+    inner join rules
+        on
+            submitted_values.dataset_version = rules.dataset_version
+            and submitted_values.table_name = rules.table_name
+            and submitted_values.column_name = rules.column_name
+),
+
+judged as (
+    select
+        judged_inputs.submission_id,
+        judged_inputs.dataset_version,
+        judged_inputs.table_name,
+        judged_inputs.item_name,
+        case
+            when judged_inputs.is_missing then 'missing'
+            when list_contains(string_split(judged_inputs.default_codes, '|'), judged_inputs.normalised_value)
+                then 'default'
+            when judged_inputs.check_kind = 'code_list'
+                then
+                    case
+                        when code_list_codes.code is not null and judged_inputs.is_as_specified then 'valid'
+                        when code_list_codes.code is not null then 'invalid_format'
+                        when not judged_inputs.code_list_complete then 'other'
+                        else 'invalid'
+                    end
+            when judged_inputs.check_kind = 'values'
+                then
+                    case
+                        when not list_contains(
+                            string_split(judged_inputs.valid_values, '|'), judged_inputs.normalised_value
+                        ) then 'invalid'
+                        when judged_inputs.is_as_specified then 'valid'
+                        else 'invalid_format'
+                    end
+            when judged_inputs.check_kind = 'nhs_number'
+                then case when {{ nhs_number_is_valid('judged_inputs.nhs_digits') }} then 'valid' else 'invalid' end
+            when judged_inputs.check_kind = 'score'
+                then
+                    case
+                        when
+                            {{ dbt.safe_cast('trim(judged_inputs.raw_value)', 'double') }}
+                            between score_ranges.min_score and score_ranges.max_score then 'valid'
+                        else 'invalid'
+                    end
+            when judged_inputs.check_kind = 'number'
+                then
+                    case
+                        when {{ dbt.safe_cast('trim(judged_inputs.raw_value)', 'double') }} is not null then 'valid'
+                        else 'invalid'
+                    end
+            when judged_inputs.check_kind in ('date', 'time', 'timestamp')
+                then
+                    case
+                        when regexp_full_match(judged_inputs.raw_value, judged_inputs.format_pattern) then 'valid'
+                        else 'invalid'
+                    end
+            else 'valid'
+        end as vodim_class
+    from judged_inputs
+    left join code_list_codes
+        on
+            judged_inputs.code_list = code_list_codes.code_list
+            and judged_inputs.code_list_column = code_list_codes.code_list_column
+            and judged_inputs.dataset_version = code_list_codes.dataset_version
+            and judged_inputs.normalised_value = code_list_codes.code
+    left join score_ranges
+        on
+            judged_inputs.dataset_version = score_ranges.dataset_version
+            and judged_inputs.table_name = score_ranges.table_name
+            and judged_inputs.item_name = score_ranges.item_name
+),
+
+counted as (
+    select
+        submission_id,
+        dataset_version,
+        table_name,
+        item_name,
+        count(*) as total_count,
+        sum(case when vodim_class = 'valid' then 1 else 0 end) as valid_count,
+        sum(case when vodim_class = 'other' then 1 else 0 end) as other_count,
+        sum(case when vodim_class = 'default' then 1 else 0 end) as default_count,
+        sum(case when vodim_class in ('invalid', 'invalid_format') then 1 else 0 end) as invalid_count,
+        sum(case when vodim_class = 'invalid_format' then 1 else 0 end) as invalid_format_count,
+        sum(case when vodim_class = 'missing' then 1 else 0 end) as missing_count
+    from judged
+    group by submission_id, dataset_version, table_name, item_name
+)
+
+select * from counted
