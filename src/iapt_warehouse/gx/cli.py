@@ -21,7 +21,7 @@ import warnings
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 import click
 
@@ -48,7 +48,7 @@ def _text(value: Any) -> str:
     return str(value)
 
 
-def _fail(message: str) -> None:
+def _fail(message: str) -> NoReturn:
     click.echo(f"error: {message}", err=True)
     sys.exit(2)
 
@@ -161,7 +161,10 @@ def validate(db: Path | None, selected: tuple[str, ...], project_dir: Path, max_
     context_file = project_dir / "great_expectations.yml"
     if not context_file.is_file():
         _fail(f"{context_file} is missing (run `iapt codegen` in the repository root)")
-    checks = project.all_checks(Path("."))
+    try:
+        checks = project.all_checks(Path("."))
+    except (OSError, ValueError) as exc:
+        _fail(f"the checks cannot be built: {exc} (run `iapt validate` in the repository root)")
     suites = sorted({c.suite for c in checks})
     if selected:
         unknown = [s for s in selected if s not in LAYERS and s not in suites]
