@@ -1,6 +1,7 @@
 # The IAPT warehouse: two commands on a fresh machine (python3 and make only).
 #   make build   set up .venv from requirements.lock, load the data (demo synthetic data unless
-#                DATA=dir), run `dbt build`, generate the docs.   make build DATA=dir DB=file
+#                DATA=dir), run `dbt build`, validate it (Great Expectations), generate the docs.
+#                make build DATA=dir DB=file
 #   make test    lint (ruff, mypy, sqlfluff), generated-file check, dbt build on the fixture packages,
 #                pytest.
 SHELL := /bin/bash
@@ -35,7 +36,7 @@ export DBT_PROFILES_DIR := $(CURDIR)
 export DBT_SEND_ANONYMOUS_USAGE_STATS := false
 export DO_NOT_TRACK := 1
 
-.PHONY: help install build demo-data load dbt-build docs test lint test-dbt test-dbt-demo test-python bench-loader lock clean
+.PHONY: help install build demo-data load dbt-build validate docs test lint test-dbt test-dbt-demo test-python bench-loader lock clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -61,13 +62,14 @@ $(DEMO_DIR)/.complete: $(STAMP)
 
 demo-data: $(DEMO_DIR)/.complete ## Generate the demo synthetic submissions (build/demo-data)
 
-build: $(STAMP) ## Load DATA (default: demo data) into DB and run dbt build and docs
+build: $(STAMP) ## Load DATA (default: demo data) into DB, run dbt build, iapt validate and docs
 	@if [ -z "$(DATA)" ]; then $(MAKE) --no-print-directory demo-data; fi
 	@$(MAKE) --no-print-directory load LOAD_DIR="$(if $(DATA),$(DATA),$(DEMO_DIR))"
-	@$(MAKE) --no-print-directory dbt-build docs
+	@$(MAKE) --no-print-directory dbt-build validate docs
 	@echo
 	@echo "Warehouse: $(abspath $(DB))  (open it read-only from BI tools and notebooks)"
 	@echo "Docs:      $(abspath target/static_index.html)  (one offline file; or: $(BIN)/dbt docs serve)"
+	@echo "GX:        $(abspath expectations/uncommitted/data_docs/local_site/index.html)  (Data Docs)"
 
 load: $(STAMP)
 	@rc=0; IAPT_DUCKDB_PATH="$(DB)" $(BIN)/iapt load "$(LOAD_DIR)" || rc=$$?; \
@@ -76,6 +78,9 @@ load: $(STAMP)
 
 dbt-build: $(STAMP)
 	IAPT_DUCKDB_PATH="$(DB)" $(BIN)/dbt build
+
+validate: $(STAMP) ## Great Expectations checkpoint on DB (exit 1 on an error-severity failure; Data Docs)
+	IAPT_DUCKDB_PATH="$(DB)" $(BIN)/iapt validate --db "$(DB)"
 
 docs: $(STAMP) ## Generate the dbt docs (target/static_index.html)
 	IAPT_DUCKDB_PATH="$(DB)" $(BIN)/dbt docs generate --static --quiet
@@ -98,15 +103,16 @@ test-dbt: $(STAMP) ## dbt build (models and tests) on the committed fixture pack
 	@$(MAKE) --no-print-directory load LOAD_DIR=$(FIXTURE_DATA) DB=$(TEST_DB)
 	IAPT_DUCKDB_PATH=$(TEST_DB) $(BIN)/dbt build
 
-test-dbt-demo: $(STAMP) ## dbt build (models, unit tests, invariants) on the demo synthetic data
+test-dbt-demo: $(STAMP) ## dbt build (models, unit tests, invariants) and iapt validate on the demo synthetic data
 	@mkdir -p build/test
 	rm -f build/test/demo.duckdb
 	@$(MAKE) --no-print-directory demo-data
 	@$(MAKE) --no-print-directory load LOAD_DIR=$(DEMO_DIR) DB=build/test/demo.duckdb
 	IAPT_DUCKDB_PATH=build/test/demo.duckdb $(BIN)/dbt build
+	@$(MAKE) --no-print-directory validate DB=build/test/demo.duckdb
 
-test-python: $(STAMP) ## pytest
-	$(BIN)/pytest -n 2
+test-python: $(STAMP) ## pytest (reuses the demo warehouse of test-dbt-demo when it is there)
+	IAPT_TEST_DEMO_DB=$(abspath build/test/demo.duckdb) IAPT_TEST_DEMO_DATA=$(abspath $(DEMO_DIR)) $(BIN)/pytest -n 2
 
 bench-loader: $(STAMP) ## Loader throughput on ~1M care-contact rows vs a bare DuckDB read_csv
 	$(BIN)/python bench/loader_throughput.py --rows 1000000

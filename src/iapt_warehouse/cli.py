@@ -22,6 +22,7 @@ _COMMANDS: dict[str, tuple[str, str, str]] = {
     "codegen": ("iapt_warehouse.codegen", "codegen", "Generate dbt YAML from the contract and data dictionary."),
     "publish": ("iapt_warehouse.publish", "publish", "Write a month's NHS monthly activity file."),
     "synth": ("iapt_warehouse.synth.cli", "synth", "Write synthetic submission packages."),
+    "validate": ("iapt_warehouse.gx.cli", "validate", "Run the Great Expectations suites on the warehouse."),
 }
 
 

@@ -8,6 +8,8 @@ contract and the dictionary generate (run in `make test`). docs/data-dictionary.
   (`contract/data_dictionary.csv` merged with `contract/staging_supplement.yml`, see `staging_yaml`).
 * `seeds/dq/dq_item_rules.csv` and `macros/dq/dq_landing_layout.sql`: the data-quality item rules and the
   landing layout the VODIM models unpivot (see `dq_rules`).
+* `expectations/`: the Great Expectations project (context, suites, validation definitions, checkpoint;
+  `gx.project`), the staging suites generated from the data dictionary (`gx.suites`).
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from pathlib import Path
 import click
 
 from iapt_warehouse import contract, dq_rules, staging_yaml
+from iapt_warehouse.gx import project as gx_project
 
 SOURCES_PATH = Path("models/staging/iapt/_iapt__sources.yml")
 
@@ -109,7 +112,21 @@ GENERATED: dict[Path, Callable[[Path], str]] = {
 def codegen(check: bool, root: Path) -> None:
     """Generate dbt YAML from the landing contract and the data dictionary."""
     stale = []
-    for rel, render in GENERATED.items():
+    try:
+        gx_files = gx_project.generated_files(root)
+    except staging_yaml.GenerationError as exc:
+        click.echo(f"error: {gx_project.PROJECT_DIR} cannot be generated: {exc}", err=True)
+        sys.exit(1)
+    for folder in ("expectations", "validation_definitions", "checkpoints"):  # files of removed suites
+        for path in sorted((root / gx_project.PROJECT_DIR / folder).glob("*.json")):
+            rel_old = path.relative_to(root)
+            if rel_old not in gx_files:
+                if check:
+                    stale.append(f"{rel_old} (no longer generated)")
+                else:
+                    path.unlink()
+                    click.echo(f"removed {rel_old}")
+    for rel, render in {**GENERATED, **gx_files}.items():
         try:
             text = render(root)
         except (staging_yaml.GenerationError, dq_rules.RulesError) as exc:

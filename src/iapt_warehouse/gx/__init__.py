@@ -1,0 +1,1 @@
+"""Great Expectations suites and the `iapt validate` command (docs/great-expectations.md)."""
