@@ -6,6 +6,9 @@ contract and the dictionary generate (run in `make test`). docs/data-dictionary.
 * `models/staging/iapt/_iapt__sources.yml`: the landing tables as dbt sources (`contract/submission_items.csv`).
 * `models/staging/iapt/_iapt__models.yml`: the staging models' descriptions, contracts and tests
   (`contract/data_dictionary.csv` merged with `contract/staging_supplement.yml`, see `staging_yaml`).
+* `models/publication/_measure_docs.md`: one dbt doc block per catalogue measure quoting the rule it
+  implements (`seeds/publication/ref_measure_catalogue.csv` + `docs/reference/measure_construction.csv`,
+  see `measure_docs`).
 """
 
 from __future__ import annotations
@@ -17,7 +20,7 @@ from pathlib import Path
 
 import click
 
-from iapt_warehouse import contract, staging_yaml
+from iapt_warehouse import contract, measure_docs, staging_yaml
 
 SOURCES_PATH = Path("models/staging/iapt/_iapt__sources.yml")
 
@@ -96,6 +99,7 @@ def render_sources(root: Path) -> str:
 GENERATED: dict[Path, Callable[[Path], str]] = {
     SOURCES_PATH: render_sources,
     staging_yaml.MODELS_PATH: staging_yaml.render_models,
+    measure_docs.MEASURE_DOCS_PATH: measure_docs.render_measure_docs,
 }
 
 
@@ -108,7 +112,7 @@ def codegen(check: bool, root: Path) -> None:
     for rel, render in GENERATED.items():
         try:
             text = render(root)
-        except staging_yaml.GenerationError as exc:
+        except (staging_yaml.GenerationError, measure_docs.MeasureDocsError) as exc:
             click.echo(f"error: {rel} cannot be generated: {exc}", err=True)
             sys.exit(1)
         path = root / rel
