@@ -18,6 +18,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
+import re
 import shutil
 import sys
 from dataclasses import dataclass
@@ -33,7 +34,7 @@ DEFAULT_GX_DOCS = Path("expectations/uncommitted/data_docs/local_site")
 DEFAULT_ASSETS = Path("docs/site_assets")
 
 LAYERS: list[tuple[str, str]] = [
-    ("landing", "Written by `iapt load`: every submitted column as text, the submissions (in use, superseded, "
+    ("landing", "Written by iapt load: every submitted column as text, the submissions (in use, superseded, "
      "late, rejected), per-file row accounting and every rejected row with its reason. Identifiers stop here."),
     ("staging", "One typed model per entity, both data-set versions on one shape, only in-use submissions; "
      "the reference code lists."),
@@ -81,10 +82,22 @@ def _measure_docs(dbt_target: Path) -> dict[str, str]:
         return {}
     prefix = "measure_"
     return {
-        node["name"][len(prefix) :]: node["block_contents"].strip()
+        node["name"][len(prefix) :]: node["block_contents"].strip().replace("**", "")
         for node in docs.values()
         if node.get("name", "").startswith(prefix) and node["name"] != "measure_definitions"
     }
+
+
+def patch_dbt_static(page: str) -> str:
+    """Two fixes to dbt's single-file docs page so a browser makes no failing request on file://.
+
+    Its menu icons are `<use xlink:href="{{ getIcon(...) }}">` inside Angular templates: the browser
+    fetches the literal `{{ ... }}` before Angular fills it in (1,000+ "unsafe attempt to load URL"
+    errors). `ng-attr-xlink:href` sets the attribute only once interpolated. Its favicon link is an
+    unrendered `${require(...)}`; it becomes an empty data URL.
+    """
+    page = page.replace('xlink:href="{{ getIcon(', 'ng-attr-xlink:href="{{ getIcon(')
+    return re.sub(r"""href=(["'])\$\{require\([^)]*favicon[^)]*\)\}\1""", 'href="data:,"', page)
 
 
 def build_site(db: Path, dbt_target: Path, gx_docs: Path, out: Path, assets: Path = DEFAULT_ASSETS) -> SiteResult:
@@ -105,7 +118,8 @@ def build_site(db: Path, dbt_target: Path, gx_docs: Path, out: Path, assets: Pat
     dbt_message = ""
     if dbt_ok:
         (out / "dbt").mkdir()
-        shutil.copy2(static, out / "dbt" / "static_index.html")
+        page = patch_dbt_static(static.read_text(encoding="utf-8"))
+        (out / "dbt" / "static_index.html").write_text(page, encoding="utf-8")
     else:
         dbt_message = (
             f"The dbt docs are not built: {static} is missing (run `make docs`, which runs `dbt docs generate`)."
