@@ -119,7 +119,7 @@ test-dbt-demo: $(STAMP) ## dbt build (models, unit tests, invariants) on the dem
 	IAPT_DUCKDB_PATH=build/test/demo.duckdb $(BIN)/dbt build
 
 test-python: $(STAMP) chromium ## pytest
-	$(BIN)/pytest -n 2
+	$(BIN)/pytest -n 2 --dist loadgroup
 
 bench-loader: $(STAMP) ## Loader throughput on ~1M care-contact rows vs a bare DuckDB read_csv
 	$(BIN)/python bench/loader_throughput.py --rows 1000000

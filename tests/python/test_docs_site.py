@@ -38,6 +38,8 @@ CHROMIUM_ARGS = [
     "--disable-sync",
 ]
 ASSETS = REPO / "docs/site_assets"
+# One xdist worker builds the stand-ins once for the whole module (`pytest -n 2 --dist loadgroup`).
+pytestmark = pytest.mark.xdist_group("docs_site")
 
 _SUMMARY_DDL = """
 create table dq.dq_provider_month_summary (
@@ -244,6 +246,15 @@ def test_an_unvendored_cdn_url_fails_the_build(parts: dict[str, Path], tmp_path:
     )  # fmt: skip
     assert result.exit_code == 1 and "cdn.example.org/lib.js" in result.output
     assert "Traceback" not in result.output
+
+
+def test_a_vendored_file_that_is_not_the_one_asked_for_fails_the_build(parts: dict[str, Path], tmp_path: Path) -> None:
+    assets = tmp_path / "assets"
+    shutil.copytree(ASSETS, assets)
+    popper = assets / "vendor/popper.js@1.12.9/dist/umd/popper.min.js"
+    popper.write_text(popper.read_text() + "\n/* changed */\n")
+    with pytest.raises(SiteError, match="does not match the integrity hash"):
+        build_site(parts["db"], parts["target"], parts["gx"], tmp_path / "site", assets)
 
 
 @pytest.fixture(scope="module")
