@@ -228,6 +228,12 @@ def test_dq_tables_off_interface_are_explained(tmp_path: Path) -> None:
         con.execute("alter table dq.dq_provider_month_summary drop column affected_measure_ids")
     build_site(db, tmp_path / "t", tmp_path / "gx", tmp_path / "site", ASSETS)
     assert "do not match the agreed interface" in (tmp_path / "site/index.html").read_text(encoding="utf-8")
+    (tmp_path / "empty").mkdir()
+    empty = make_dq_db(tmp_path / "empty" / "iapt.duckdb")
+    with duckdb.connect(str(empty)) as con:
+        con.execute("delete from dq.dq_provider_month_summary")
+    build_site(empty, tmp_path / "t", tmp_path / "gx", tmp_path / "site", ASSETS)
+    assert "has no rows" in (tmp_path / "site/index.html").read_text(encoding="utf-8")
 
 
 def test_an_unvendored_cdn_url_fails_the_build(parts: dict[str, Path], tmp_path: Path) -> None:

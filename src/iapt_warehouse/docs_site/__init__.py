@@ -149,6 +149,10 @@ def build_site(db: Path, dbt_target: Path, gx_docs: Path, out: Path, assets: Pat
     except dq.DqUnavailable as exc:
         dq_message = f"No data-quality statements: {exc}."
         messages.append(dq_message)
+    else:
+        if not statements:
+            dq_message = f"No data-quality statements: dq.dq_provider_month_summary in {db} has no rows."
+            messages.append(dq_message)
 
     env = jinja2.Environment(
         loader=jinja2.DictLoader({"base": templates.BASE, "index": templates.INDEX, "month": templates.MONTH}),
