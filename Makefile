@@ -20,6 +20,8 @@ DEMO_DIR := build/demo-data
 DEMO_SEED := 42
 FIXTURE_DATA := tests/data/packages
 TEST_DB := build/test/fixtures.duckdb
+GX_DOCS ?= expectations/uncommitted/data_docs/local_site
+SITE := site
 
 # Pseudonymisation key (src/iapt_warehouse/pseudo.py): from IAPT_PSEUDO_KEY; when unset, a random key
 # is created once in the git-ignored file .iapt_pseudo_key and used from there.
@@ -36,7 +38,7 @@ export DBT_PROFILES_DIR := $(CURDIR)
 export DBT_SEND_ANONYMOUS_USAGE_STATS := false
 export DO_NOT_TRACK := 1
 
-.PHONY: help install build demo-data load dbt-build validate docs test lint test-dbt test-dbt-demo test-python bench-loader lock clean
+.PHONY: help install build demo-data load dbt-build validate docs chromium test lint test-dbt test-dbt-demo test-python bench-loader lock clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -68,8 +70,7 @@ build: $(STAMP) ## Load DATA (default: demo data) into DB, run dbt build, iapt v
 	@$(MAKE) --no-print-directory dbt-build validate docs
 	@echo
 	@echo "Warehouse: $(abspath $(DB))  (open it read-only from BI tools and notebooks)"
-	@echo "Docs:      $(abspath target/static_index.html)  (one offline file; or: $(BIN)/dbt docs serve)"
-	@echo "GX:        $(abspath expectations/uncommitted/data_docs/local_site/index.html)  (Data Docs)"
+	@echo "Docs:      $(abspath $(SITE)/index.html)  (offline site: dbt docs, GX Data Docs, data-quality statements)"
 
 load: $(STAMP)
 	@rc=0; IAPT_DUCKDB_PATH="$(DB)" $(BIN)/iapt load "$(LOAD_DIR)" || rc=$$?; \
@@ -82,8 +83,19 @@ dbt-build: $(STAMP)
 validate: $(STAMP) ## Great Expectations checkpoint on DB (exit 1 on an error-severity failure; Data Docs)
 	IAPT_DUCKDB_PATH="$(DB)" $(BIN)/iapt validate --db "$(DB)"
 
-docs: $(STAMP) ## Generate the dbt docs (target/static_index.html)
+docs: $(STAMP) ## Build the offline docs site (site/index.html): dbt docs, GX Data Docs, DQ statements
 	IAPT_DUCKDB_PATH="$(DB)" $(BIN)/dbt docs generate --static --quiet
+	$(BIN)/iapt docs-site --db "$(DB)" --dbt-target "$${DBT_TARGET_PATH:-target}" --gx-docs "$(GX_DOCS)" --out "$(SITE)"
+
+# Headless Chromium (Debian package) for the docs-site browser test; installed when missing and root.
+chromium: ## Install chromium for the browser test when missing (apt-get, non-interactive)
+	@if [ -x /usr/bin/chromium ]; then :; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get > /dev/null; then \
+		echo "installing chromium (Debian package) for tests/python/test_docs_site.py"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium > /dev/null; \
+	else \
+		echo "note: /usr/bin/chromium is missing and cannot be installed here; the browser test skips (fails when CI=true)"; \
+	fi
 
 test: lint test-dbt test-dbt-demo test-python ## Run every test (lint, dbt build on fixtures and on demo data, pytest)
 
@@ -111,8 +123,8 @@ test-dbt-demo: $(STAMP) ## dbt build (models, unit tests, invariants) and iapt v
 	IAPT_DUCKDB_PATH=build/test/demo.duckdb $(BIN)/dbt build
 	@$(MAKE) --no-print-directory validate DB=build/test/demo.duckdb
 
-test-python: $(STAMP) ## pytest (reuses the demo warehouse of test-dbt-demo when it is there)
-	IAPT_TEST_DEMO_DB=$(abspath build/test/demo.duckdb) IAPT_TEST_DEMO_DATA=$(abspath $(DEMO_DIR)) $(BIN)/pytest -n 2
+test-python: $(STAMP) chromium ## pytest (reuses the demo warehouse of test-dbt-demo when it is there)
+	IAPT_TEST_DEMO_DB=$(abspath build/test/demo.duckdb) IAPT_TEST_DEMO_DATA=$(abspath $(DEMO_DIR)) $(BIN)/pytest -n 2 --dist loadgroup
 
 bench-loader: $(STAMP) ## Loader throughput on ~1M care-contact rows vs a bare DuckDB read_csv
 	$(BIN)/python bench/loader_throughput.py --rows 1000000
@@ -122,4 +134,4 @@ lock: ## Re-resolve requirements.lock from requirements.in (needs the registry)
 	$(BIN)/uv pip compile requirements.in --python-version 3.11 --python-platform x86_64-manylinux_2_28 -o requirements.lock
 
 clean: ## Remove build outputs (keeps .venv)
-	rm -rf build target logs warehouse
+	rm -rf build target logs warehouse $(SITE)

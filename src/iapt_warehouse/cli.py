@@ -17,6 +17,7 @@ import click
 _COMMANDS: dict[str, tuple[str, str, str]] = {
     "calibrate": ("iapt_warehouse.calibration", "calibrate", "Compare England rates with the published ones."),
     "coverage": ("iapt_warehouse.coverage", "coverage", "Print or write the measure coverage page."),
+    "docs-site": ("iapt_warehouse.docs_site", "docs_site", "Build the offline documentation site (make docs)."),
     "governance": ("iapt_warehouse.governance", "governance", "Check models are described and tested."),
     "load": ("iapt_warehouse.landing.cli", "load", "Load submission packages into the landing layer."),
     "codegen": ("iapt_warehouse.codegen", "codegen", "Generate dbt YAML from the contract and data dictionary."),

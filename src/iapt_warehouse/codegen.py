@@ -10,6 +10,9 @@ contract and the dictionary generate (run in `make test`). docs/data-dictionary.
   landing layout the VODIM models unpivot (see `dq_rules`).
 * `expectations/`: the Great Expectations project (context, suites, validation definitions, checkpoint;
   `gx.project`), the staging suites generated from the data dictionary (`gx.suites`).
+* `models/publication/_measure_docs.md`: one dbt doc block per catalogue measure quoting the rule it
+  implements (`seeds/publication/ref_measure_catalogue.csv` + `docs/reference/measure_construction.csv`,
+  see `measure_docs`).
 """
 
 from __future__ import annotations
@@ -21,7 +24,7 @@ from pathlib import Path
 
 import click
 
-from iapt_warehouse import contract, dq_rules, staging_yaml
+from iapt_warehouse import contract, dq_rules, measure_docs, staging_yaml
 from iapt_warehouse.gx import project as gx_project
 
 SOURCES_PATH = Path("models/staging/iapt/_iapt__sources.yml")
@@ -103,6 +106,7 @@ GENERATED: dict[Path, Callable[[Path], str]] = {
     staging_yaml.MODELS_PATH: staging_yaml.render_models,
     dq_rules.RULES_PATH: dq_rules.render_rules,
     dq_rules.LAYOUT_PATH: dq_rules.render_layout,
+    measure_docs.MEASURE_DOCS_PATH: measure_docs.render_measure_docs,
 }
 
 
@@ -129,7 +133,7 @@ def codegen(check: bool, root: Path) -> None:
     for rel, render in {**GENERATED, **gx_files}.items():
         try:
             text = render(root)
-        except (staging_yaml.GenerationError, dq_rules.RulesError) as exc:
+        except (staging_yaml.GenerationError, dq_rules.RulesError, measure_docs.MeasureDocsError) as exc:
             click.echo(f"error: {rel} cannot be generated: {exc}", err=True)
             sys.exit(1)
         path = root / rel
