@@ -182,33 +182,58 @@ def accepted_rows(
     return frame[~bad]
 
 
-def read_in_use(data_dir: Path) -> dict[str, pd.DataFrame]:
-    """Each needed table of the in-use packages, rows accepted by the contract, with the month's columns."""
-    rules = contract_rules()
-    packages = [Package(p) for p in discover(data_dir)]
-    best: dict[tuple[str, date], tuple[tuple[int, datetime, int], Package]] = {}
-    for order, pkg in enumerate(packages):
-        if pkg.window == 0:
+def open_packages(data_dir: Path) -> list[Package]:
+    """Every package whose header can be read (the others are rejected whole by the contract)."""
+    packages = []
+    for path in discover(data_dir):
+        try:
+            packages.append(Package(path))
+        except (
+            OSError,
+            ValueError,
+            KeyError,
+            IndexError,
+            UnicodeDecodeError,
+            zipfile.BadZipFile,
+            pd.errors.ParserError,
+        ):
             continue
-        rank = (pkg.window, pkg.created, order)
-        key = (pkg.provider, pkg.start)
-        if key not in best or rank > best[key][0]:
-            best[key] = (rank, pkg)
+    return packages
+
+
+def read_package(pkg: Package, rules: dict[tuple[str, str], TableRules]) -> dict[str, pd.DataFrame]:
+    """The needed tables of one package, rows accepted by the contract, with the month's columns."""
+    tables: dict[str, pd.DataFrame] = {}
+    parent_keys: dict[str, tuple[set[str], set[str]]] = {}
+    for table in TABLES[pkg.version]:
+        raw = pkg.read(table)
+        kept = accepted_rows(raw, rules[(pkg.version, table)], pkg.version, parent_keys)
+        child_item = next((r.parent[2] for r in rules.values() if r.parent is not None and r.parent[1] == table), None)
+        if child_item is not None and child_item in raw:
+            parent_keys[table] = (set(raw[child_item].dropna()), set(kept[child_item].dropna()))
+        kept = kept.assign(prov=pkg.provider, rps=pd.Timestamp(pkg.start), rpe=pd.Timestamp(pkg.end))
+        tables[table] = kept.assign(ver=pkg.version)
+    return tables
+
+
+def read_in_use(data_dir: Path) -> dict[str, pd.DataFrame]:
+    """Each needed table of the in-use packages (rule 1.1): per provider-month, the latest Refresh, else
+    the latest Primary (ties: the later found), skipping a package that turns out to be unreadable."""
+    rules = contract_rules()
+    candidates: dict[tuple[str, date], list[tuple[tuple[int, datetime, int], Package]]] = {}
+    for order, pkg in enumerate(open_packages(data_dir)):
+        if pkg.window != 0:
+            candidates.setdefault((pkg.provider, pkg.start), []).append(((pkg.window, pkg.created, order), pkg))
     parts: dict[str, list[pd.DataFrame]] = {}
-    for _, pkg in best.values():
-        parent_keys: dict[str, tuple[set[str], set[str]]] = {}
-        for table in TABLES[pkg.version]:
-            table_rules = rules[(pkg.version, table)]
-            raw = pkg.read(table)
-            kept = accepted_rows(raw, table_rules, pkg.version, parent_keys)
-            child_item = next(
-                (r.parent[2] for r in rules.values() if r.parent is not None and r.parent[1] == table), None
-            )
-            if child_item is not None and child_item in raw:
-                parent_keys[table] = (set(raw[child_item].dropna()), set(kept[child_item].dropna()))
-            kept = kept.assign(prov=pkg.provider, rps=pd.Timestamp(pkg.start), rpe=pd.Timestamp(pkg.end))
-            kept = kept.assign(ver=pkg.version)
-            parts.setdefault(table, []).append(kept)
+    for ranked in candidates.values():
+        for _, pkg in sorted(ranked, key=lambda c: c[0], reverse=True):
+            try:
+                tables = read_package(pkg, rules)
+            except (OSError, ValueError, UnicodeDecodeError, zipfile.BadZipFile, pd.errors.ParserError):
+                continue
+            for table, frame in tables.items():
+                parts.setdefault(table, []).append(frame)
+            break
     return {t: pd.concat(frames, ignore_index=True) for t, frames in parts.items()}
 
 
