@@ -88,7 +88,13 @@ def measure(name: str, argv: list[str], env: dict[str, str], log: Path, ok_codes
     with log.open("a") as out:
         out.write("\n".join(kept))
     shown = " ".join(a if " " not in a else repr(a) for a in argv)
-    stage = Stage(name, shown.replace(str(ROOT) + "/", ""), round(seconds, 1), round(peak_kib / 1024, 0), proc.returncode in ok_codes)
+    stage = Stage(
+        name,
+        shown.replace(str(ROOT) + "/", ""),
+        round(seconds, 1),
+        round(peak_kib / 1024, 0),
+        proc.returncode in ok_codes,
+    )
     status = "ok" if stage.ok else f"FAILED (exit {proc.returncode}; log {log})"
     print(f"  {name:<11} {stage.seconds:>8.1f} s  {stage.peak_rss_mb:>7.0f} MB  {status}", flush=True)
     return stage
@@ -105,13 +111,16 @@ def warehouse_facts(db: Path) -> tuple[int, int, str]:
     con = duckdb.connect(str(db), read_only=True)
     try:
         tables = con.execute(
-            "select table_name from information_schema.tables where table_schema = 'landing' and table_type = 'BASE TABLE'"
+            "select table_name from information_schema.tables "
+            "where table_schema = 'landing' and table_type = 'BASE TABLE'"
         ).fetchall()
         rows = 0
         for (table,) in tables:
             count = con.execute(f'select count(*) from landing."{table}"').fetchone()
             rows += int(count[0]) if count else 0
-        last = con.execute("select strftime(max(reporting_period_start), '%Y-%m') from publication.monthly_activity").fetchone()
+        last = con.execute(
+            "select strftime(max(reporting_period_start), '%Y-%m') from publication.monthly_activity"
+        ).fetchone()
         received = con.execute(
             "select coalesce(sum(measure_value), 0) from publication.monthly_activity "
             "where group_type = 'England' and measure_id = 'M001'"
@@ -125,7 +134,7 @@ def run_scale(scale: str, work: Path, keep: bool) -> Run:
     run = Run(
         scale=scale,
         started=datetime.now(UTC).isoformat(timespec="seconds"),
-        machine=f"{os.cpu_count()} cores, {platform.python_implementation()} {platform.python_version()}, {platform.machine()}",
+        machine=f"{os.cpu_count()} cores, Python {platform.python_version()}, {platform.machine()}",
     )
     data, db_dir, logs, out = work / "data", work / "db", work / "logs", work / "publish"
     for folder in (data, db_dir, out):
@@ -172,7 +181,9 @@ def run_scale(scale: str, work: Path, keep: bool) -> Run:
     baselines = ROOT / "bench" / "baselines" / "runner.py"
     if baselines.exists():
         report = work / "baselines.json"
-        stage("baselines", [sys.executable, str(baselines), "--db", str(db), "--data", str(data), "--json", str(report)])
+        stage(
+            "baselines", [sys.executable, str(baselines), "--db", str(db), "--data", str(data), "--json", str(report)]
+        )
         run.baselines = json.loads(report.read_text())
     if not keep:
         shutil.rmtree(data, ignore_errors=True)
@@ -210,11 +221,18 @@ def report() -> None:
             "| Stage | Wall time (s) | Peak RSS (MB) | Command |",
             "|---|---:|---:|---|",
         ]
-        lines += [f"| {s['name']} | {s['seconds']:,.1f} | {s['peak_rss_mb']:,.0f} | `{s['command']}` |" for s in run["stages"]]
+        lines += [
+            f"| {s['name']} | {s['seconds']:,.1f} | {s['peak_rss_mb']:,.0f} | `{s['command']}` |" for s in run["stages"]
+        ]
         if run.get("baselines"):
-            lines += ["", "| Baseline | Wall time (s) | Ratio to warehouse | Equal to warehouse |", "|---|---:|---:|---|"]
             lines += [
-                f"| {b['name']} | {b['seconds']:,.1f} | {b.get('ratio', '')} | {b.get('equal', '')} |" for b in run["baselines"]
+                "",
+                "| Baseline | Wall time (s) | Ratio to warehouse | Equal to warehouse |",
+                "|---|---:|---:|---|",
+            ]
+            lines += [
+                f"| {b['name']} | {b['seconds']:,.1f} | {b.get('ratio', '')} | {b.get('equal', '')} |"
+                for b in run["baselines"]
             ]
         lines.append("")
     text = BENCHMARKS_MD.read_text() if BENCHMARKS_MD.exists() else "# Benchmarks\n\n## Results\n\n"
