@@ -38,7 +38,7 @@ export DBT_PROFILES_DIR := $(CURDIR)
 export DBT_SEND_ANONYMOUS_USAGE_STATS := false
 export DO_NOT_TRACK := 1
 
-.PHONY: help install build demo-data load dbt-build validate docs chromium test lint test-dbt test-dbt-demo test-python bench-loader lock clean
+.PHONY: help install build demo-data load dbt-build validate docs chromium test lint test-dbt test-dbt-demo test-python bench bench-loader lock clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -125,6 +125,10 @@ test-dbt-demo: $(STAMP) ## dbt build (models, unit tests, invariants) and iapt v
 
 test-python: $(STAMP) chromium ## pytest (reuses the demo warehouse of test-dbt-demo when it is there)
 	IAPT_TEST_DEMO_DB=$(abspath build/test/demo.duckdb) IAPT_TEST_DEMO_DATA=$(abspath $(DEMO_DIR)) $(BIN)/pytest -n 2 --dist loadgroup
+
+SCALE ?= demo region
+bench: $(STAMP) ## Benchmark every stage (SCALE="demo region" by default; SCALE=national is opt-in) -> BENCHMARKS.md
+	$(BIN)/python bench/run.py $(foreach s,$(SCALE),--scale $(s))
 
 bench-loader: $(STAMP) ## Loader throughput on ~1M care-contact rows vs a bare DuckDB read_csv
 	$(BIN)/python bench/loader_throughput.py --rows 1000000

@@ -1,0 +1,264 @@
+"""`make bench`: wall time and peak memory of every stage of the warehouse at one scale.
+
+Stages, each run as its own process tree and measured from outside (wall clock; peak RSS is the
+largest resident set of any process of the stage, from getrusage(RUSAGE_CHILDREN) in a wrapper):
+
+  generate   iapt synth DATA --scale SCALE --seed 42
+  load       iapt load DATA                          (a fresh DuckDB file)
+  dbt_models dbt seed && dbt run                     (every model; no tests)
+  dbt_tests  dbt test                                (data tests, unit tests, singular guards)
+  validate   iapt validate                           (Great Expectations checkpoint; when installed)
+  publish    iapt publish --month LAST --quarterly   (the NHS CSV files of the last month)
+  baselines  bench/baselines (hand-tuned SQL, pandas, bare CSV scan), when present
+
+Results go to bench/results/<scale>.json; `--report` rewrites the tables in BENCHMARKS.md from every
+results file there.
+
+    .venv/bin/python bench/run.py --scale demo
+    .venv/bin/python bench/run.py --report
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import shutil
+import subprocess
+import sys
+import time
+from dataclasses import asdict, dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+BIN = Path(sys.executable).parent
+RESULTS = ROOT / "bench" / "results"
+BENCHMARKS_MD = ROOT / "BENCHMARKS.md"
+SCALES = ("demo", "region", "national")
+
+# Runs the command given as argv[1:], then prints the peak RSS (KiB) of its process tree on stderr's last line.
+_WRAPPER = """
+import resource, subprocess, sys
+rc = subprocess.call(sys.argv[1:])
+sys.stderr.write("\\n__PEAK_RSS_KIB__ %d\\n" % resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)
+sys.exit(rc)
+"""
+
+
+@dataclass
+class Stage:
+    name: str
+    command: str
+    seconds: float
+    peak_rss_mb: float
+    ok: bool
+    note: str = ""
+
+
+@dataclass
+class Run:
+    scale: str
+    started: str
+    machine: str
+    data_bytes: int = 0
+    rows_landed: int = 0
+    referrals: int = 0
+    stages: list[Stage] = field(default_factory=list)
+    baselines: list[dict[str, Any]] = field(default_factory=list)
+
+
+def measure(name: str, argv: list[str], env: dict[str, str], log: Path, ok_codes: tuple[int, ...] = (0,)) -> Stage:
+    """Run one stage in a wrapper process; its output goes to the log (shown when it fails)."""
+    start = time.perf_counter()
+    with log.open("w") as out:
+        proc = subprocess.run(
+            [sys.executable, "-c", _WRAPPER, *argv], env=env, cwd=ROOT, stdout=out, stderr=subprocess.PIPE, text=True
+        )
+    seconds = time.perf_counter() - start
+    peak_kib = 0
+    kept: list[str] = []
+    for line in proc.stderr.splitlines():
+        if line.startswith("__PEAK_RSS_KIB__"):
+            peak_kib = int(line.split()[1])
+        else:
+            kept.append(line)
+    with log.open("a") as out:
+        out.write("\n".join(kept))
+    shown = " ".join(a if " " not in a else repr(a) for a in argv)
+    stage = Stage(
+        name,
+        shown.replace(str(ROOT) + "/", ""),
+        round(seconds, 1),
+        round(peak_kib / 1024, 0),
+        proc.returncode in ok_codes,
+    )
+    status = "ok" if stage.ok else f"FAILED (exit {proc.returncode}; log {log})"
+    print(f"  {name:<11} {stage.seconds:>8.1f} s  {stage.peak_rss_mb:>7.0f} MB  {status}", flush=True)
+    return stage
+
+
+def dir_bytes(folder: Path) -> int:
+    return sum(p.stat().st_size for p in folder.rglob("*") if p.is_file())
+
+
+def warehouse_facts(db: Path) -> tuple[int, int, str]:
+    """Rows landed, distinct referrals in staging, and the last reporting month (YYYY-MM)."""
+    import duckdb
+
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        tables = con.execute(
+            "select table_name from information_schema.tables "
+            "where table_schema = 'landing' and table_type = 'BASE TABLE'"
+        ).fetchall()
+        rows = 0
+        for (table,) in tables:
+            count = con.execute(f'select count(*) from landing."{table}"').fetchone()
+            rows += int(count[0]) if count else 0
+        last = con.execute(
+            "select strftime(max(reporting_period_start), '%Y-%m') from publication.monthly_activity"
+        ).fetchone()
+        received = con.execute(
+            "select coalesce(sum(measure_value), 0) from publication.monthly_activity "
+            "where group_type = 'England' and measure_id = 'M001'"
+        ).fetchone()
+        return rows, int(received[0]) if received else 0, str(last[0]) if last and last[0] else ""
+    finally:
+        con.close()
+
+
+def run_scale(scale: str, work: Path, keep: bool) -> Run:
+    run = Run(
+        scale=scale,
+        started=datetime.now(UTC).isoformat(timespec="seconds"),
+        machine=f"{os.cpu_count()} cores, Python {platform.python_version()}, {platform.machine()}",
+    )
+    data, db_dir, logs, out = work / "data", work / "db", work / "logs", work / "publish"
+    for folder in (data, db_dir, out):
+        if folder.exists():
+            shutil.rmtree(folder)
+    db_dir.mkdir(parents=True)
+    logs.mkdir(parents=True, exist_ok=True)
+    db = db_dir / "iapt.duckdb"  # views name the catalogue "iapt"
+    env = dict(os.environ)
+    env.update(
+        IAPT_DUCKDB_PATH=str(db),
+        DBT_PROFILES_DIR=str(ROOT),
+        DBT_TARGET_PATH=str(work / "dbt-target"),
+        DBT_LOG_PATH=str(work / "dbt-logs"),
+        DBT_SEND_ANONYMOUS_USAGE_STATS="false",
+    )
+    if not env.get("IAPT_PSEUDO_KEY"):
+        env["IAPT_PSEUDO_KEY"] = "bench-only-pseudonymisation-key-not-secret"
+    iapt, dbt = str(BIN / "iapt"), str(BIN / "dbt")
+    print(f"bench {scale}: work folder {work}", flush=True)
+
+    def stage(name: str, argv: list[str]) -> Stage:
+        result = measure(name, argv, env, logs / f"{name}.log")
+        run.stages.append(result)
+        if not result.ok:
+            raise SystemExit(f"bench {scale}: stage {name} failed; see {logs / (name + '.log')}")
+        return result
+
+    stage("generate", [iapt, "synth", str(data), "--scale", scale, "--seed", "42", "--quiet"])
+    run.data_bytes = dir_bytes(data)
+    # exit 1 = some packages were rejected whole (the generator injects such defects); 2 = a failure
+    load = measure("load", [iapt, "load", str(data)], env, logs / "load.log", ok_codes=(0, 1))
+    run.stages.append(load)
+    if not load.ok:
+        raise SystemExit(f"bench {scale}: stage load failed; see {logs / 'load.log'}")
+    stage("dbt_models", ["/bin/sh", "-c", f"'{dbt}' seed --quiet && '{dbt}' run --quiet"])
+    stage("dbt_tests", [dbt, "test", "--quiet"])
+    if _has_command(iapt, "validate"):
+        stage("validate", [iapt, "validate", "--db", str(db)])
+    rows, referrals, last_month = warehouse_facts(db)
+    run.rows_landed, run.referrals = rows, referrals
+    stage("publish", [iapt, "publish", "--month", last_month, "--out", str(out), "--db", str(db)])
+    stage("publish_q", [iapt, "publish", "--month", last_month, "--quarterly", "--out", str(out), "--db", str(db)])
+    baselines = ROOT / "bench" / "baselines" / "runner.py"
+    if baselines.exists():
+        report = work / "baselines.json"
+        stage(
+            "baselines", [sys.executable, str(baselines), "--db", str(db), "--data", str(data), "--json", str(report)]
+        )
+        run.baselines = json.loads(report.read_text())
+    if not keep:
+        shutil.rmtree(data, ignore_errors=True)
+    return run
+
+
+def _has_command(iapt: str, name: str) -> bool:
+    return subprocess.run([iapt, name, "--help"], capture_output=True).returncode == 0
+
+
+def write_results(run: Run) -> Path:
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    path = RESULTS / f"{run.scale}.json"
+    path.write_text(json.dumps(asdict(run), indent=2) + "\n")
+    return path
+
+
+def report() -> None:
+    """Rewrite the generated part of BENCHMARKS.md from bench/results/*.json."""
+    runs = []
+    for scale in SCALES:
+        path = RESULTS / f"{scale}.json"
+        if path.exists():
+            runs.append(json.loads(path.read_text()))
+    lines = ["<!-- generated by `python bench/run.py --report` from bench/results/*.json; do not edit -->", ""]
+    for run in runs:
+        total = sum(s["seconds"] for s in run["stages"] if s["name"] in ("load", "dbt_models", "dbt_tests", "validate"))
+        lines += [
+            f"### {run['scale']} ({run['started']}, {run['machine']})",
+            "",
+            f"{run['data_bytes'] / 1e6:,.0f} MB of CSV, {run['rows_landed']:,} rows landed, "
+            f"{run['referrals']:,} referrals received (M001, all months). "
+            f"Load + dbt build + validation: **{total:,.1f} s**.",
+            "",
+            "| Stage | Wall time (s) | Peak RSS (MB) | Command |",
+            "|---|---:|---:|---|",
+        ]
+        lines += [
+            f"| {s['name']} | {s['seconds']:,.1f} | {s['peak_rss_mb']:,.0f} | `{s['command']}` |" for s in run["stages"]
+        ]
+        if run.get("baselines"):
+            lines += [
+                "",
+                "| Baseline | Wall time (s) | Ratio to warehouse | Equal to warehouse |",
+                "|---|---:|---:|---|",
+            ]
+            lines += [
+                f"| {b['name']} | {b['seconds']:,.1f} | {b.get('ratio', '')} | {b.get('equal', '')} |"
+                for b in run["baselines"]
+            ]
+        lines.append("")
+    text = BENCHMARKS_MD.read_text() if BENCHMARKS_MD.exists() else "# Benchmarks\n\n## Results\n\n"
+    start, end = "<!-- results:start -->", "<!-- results:end -->"
+    body = start + "\n" + "\n".join(lines) + end
+    if start in text and end in text:
+        text = text[: text.index(start)] + body + text[text.index(end) + len(end) :]
+    else:
+        text = text.rstrip() + "\n\n" + body + "\n"
+    BENCHMARKS_MD.write_text(text)
+    print(f"wrote {BENCHMARKS_MD.relative_to(ROOT)} from {len(runs)} results file(s)")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--scale", choices=SCALES, action="append", help="repeatable; default demo and region")
+    parser.add_argument("--work", type=Path, default=ROOT / "build" / "bench", help="scratch folder")
+    parser.add_argument("--keep-data", action="store_true", help="keep the generated CSV files")
+    parser.add_argument("--report", action="store_true", help="only rewrite BENCHMARKS.md from bench/results")
+    args = parser.parse_args()
+    if not args.report:
+        for scale in args.scale or ["demo", "region"]:
+            run = run_scale(scale, args.work / scale, args.keep_data)
+            print(f"  -> {write_results(run).relative_to(ROOT)}", flush=True)
+    report()
+
+
+if __name__ == "__main__":
+    main()
