@@ -98,8 +98,11 @@ def test_generated_files_are_up_to_date():
 
 def test_codegen_check_fails_when_the_staging_yaml_is_stale(tmp_path):
     shutil.copytree(REPO / "seeds/reference", tmp_path / "seeds/reference")
+    shutil.copytree(REPO / "seeds/publication", tmp_path / "seeds/publication")
+    shutil.copytree(REPO / "docs/reference", tmp_path / "docs/reference")
     generated_files = ("models/staging/iapt/_iapt__sources.yml", str(staging_yaml.MODELS_PATH))
-    for generated in (*generated_files, str(dq_rules.RULES_PATH), str(dq_rules.LAYOUT_PATH)):
+    extra = (str(dq_rules.RULES_PATH), str(dq_rules.LAYOUT_PATH), "models/publication/_measure_docs.md")
+    for generated in (*generated_files, *extra):
         (tmp_path / generated).parent.mkdir(parents=True, exist_ok=True)
         shutil.copy(REPO / generated, tmp_path / generated)
     runner = CliRunner()
