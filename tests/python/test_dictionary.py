@@ -96,10 +96,15 @@ def test_generated_files_are_up_to_date():
     assert "Do not edit" in text.splitlines()[1]
 
 
+def _codegen_inputs(root: Path) -> None:
+    """What `iapt codegen` reads besides the package: the seeds, the copied reference text and the GX project."""
+    shutil.copytree(REPO / "seeds", root / "seeds")
+    shutil.copytree(REPO / "docs/reference", root / "docs/reference")
+    shutil.copytree(REPO / "expectations", root / "expectations", ignore=shutil.ignore_patterns("uncommitted"))
+
+
 def test_codegen_check_fails_when_the_staging_yaml_is_stale(tmp_path):
-    shutil.copytree(REPO / "seeds/reference", tmp_path / "seeds/reference")
-    shutil.copytree(REPO / "seeds/publication", tmp_path / "seeds/publication")
-    shutil.copytree(REPO / "docs/reference", tmp_path / "docs/reference")
+    _codegen_inputs(tmp_path)
     generated_files = ("models/staging/iapt/_iapt__sources.yml", str(staging_yaml.MODELS_PATH))
     extra = (str(dq_rules.RULES_PATH), str(dq_rules.LAYOUT_PATH), "models/publication/_measure_docs.md")
     for generated in (*generated_files, *extra):
@@ -129,7 +134,7 @@ def test_dq_item_rules_come_from_the_dictionary_and_go_stale_with_it(tmp_path):
     assert (gender["check_kind"], gender["code_list"], gender["default_codes"]) == ("code_list", "ref_genders", "X")
     assert by_key[("2.0", "IDS001MPI", "NHSNumber")]["check_kind"] == "nhs_number"
     assert by_key[("2.0", "IDS001MPI", "NHSNumber")]["identifier"] == "true"
-    shutil.copytree(REPO / "seeds/reference", tmp_path / "seeds/reference")
+    _codegen_inputs(tmp_path)
     runner = CliRunner()
     assert runner.invoke(cli, ["codegen", "--root", str(tmp_path)]).exit_code == 0
     rules = tmp_path / dq_rules.RULES_PATH
