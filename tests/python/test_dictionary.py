@@ -98,6 +98,7 @@ def test_generated_files_are_up_to_date():
 
 def test_codegen_check_fails_when_the_staging_yaml_is_stale(tmp_path):
     shutil.copytree(REPO / "seeds/reference", tmp_path / "seeds/reference")
+    shutil.copytree(REPO / "expectations", tmp_path / "expectations", ignore=shutil.ignore_patterns("uncommitted"))
     for generated in ("models/staging/iapt/_iapt__sources.yml", str(staging_yaml.MODELS_PATH)):
         (tmp_path / generated).parent.mkdir(parents=True, exist_ok=True)
         shutil.copy(REPO / generated, tmp_path / generated)
