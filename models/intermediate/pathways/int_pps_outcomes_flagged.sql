@@ -1,8 +1,11 @@
 -- Persistent physical symptoms (PPS) outcomes of each pathway at month M (I101D128-D133, M279-M281).
 -- Named rule "pps_measure_choice": the pathway's PPS measure (`PPSM`: the tools with outcome_role
--- 'pps_measure' in ref_assessment_tools, IBS-SSS and PHQ-15) is the one with a usable score, a paired
--- one before an unpaired one, then the earliest first score, then the lower tool code; its first and
--- last scores follow rule 3.3. The flags follow the catalogue constructions of M279-M281 exactly,
+-- 'pps_measure' in ref_assessment_tools, IBS-SSS and PHQ-15) is a PAIRED one (first and last score,
+-- rule 3.3), the earliest first score, then the lower tool code. An unpaired PPS measure is no PPS
+-- measure: caseness and recovery then both use the ADSM. (The catalogue tests PPS presence by the
+-- first score for caseness and by the last for recovery; with an unpaired PPS that classed a pathway
+-- both 'not at caseness' and 'recovered', found by assert_publication_outcome_numerators_within_cohort
+-- at region scale.) The flags follow the catalogue constructions of M279-M281 exactly,
 -- with caseness from the tools' seed rows, and are set only for pathways that ended in M having
 -- finished a course of treatment (null otherwise):
 --   at caseness: PHQ-9 first and (PPS first or ADSM first) present, and first PHQ-9 at caseness, or
@@ -48,11 +51,12 @@ pps_ranked as (
             as is_pps_last_at_caseness,
         row_number() over (
             partition by paired.pathway_key, paired.reporting_period_start
-            order by paired.is_paired desc, paired.first_score_date asc, paired.tool_code asc
+            order by paired.first_score_date asc, paired.tool_code asc
         ) as choice_rank
     from paired
     inner join tools
         on paired.tool_code = tools.tool_code
+    where paired.is_paired
 ),
 
 pps as (
