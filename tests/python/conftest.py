@@ -19,6 +19,38 @@ REPO = Path(__file__).resolve().parents[2]
 TEST_KEY = "test-key-for-pseudonymisation-0123456789abcdef"
 
 
+def load_and_build_publication(packages: Path, work: Path) -> Path:
+    """Load `packages` into work/warehouse/iapt.duckdb and build the models up to the publication (no
+    tests); returns the warehouse file."""
+    db = work / "warehouse" / "iapt.duckdb"
+    db.parent.mkdir()
+    env = {**os.environ, "IAPT_DUCKDB_PATH": str(db), "IAPT_PSEUDO_KEY": TEST_KEY, "DBT_PROFILES_DIR": str(REPO)}
+    bin_dir = Path(sys.executable).parent
+    load = subprocess.run([str(bin_dir / "iapt"), "load", str(packages)], env=env, cwd=REPO, capture_output=True)
+    assert load.returncode in (0, 1), load.stdout[-2000:]
+    dbt = subprocess.run(
+        [
+            str(bin_dir / "dbt"),
+            "build",
+            "--select",
+            "+monthly_activity",
+            "--exclude",
+            "resource_type:test",
+            "resource_type:unit_test",
+            "--target-path",
+            str(work / "target"),
+            "--log-path",
+            str(work / "logs"),
+        ],
+        env=env,
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+    )
+    assert dbt.returncode == 0, dbt.stdout[-3000:]
+    return db
+
+
 @pytest.fixture(scope="session")
 def built(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
     """The fixture packages loaded and built by dbt into a private warehouse; returns (db, dbt target dir)."""

@@ -14,7 +14,7 @@ import duckdb
 import pandas as pd
 import pytest
 
-from conftest import REPO, TEST_KEY
+from conftest import REPO, TEST_KEY, load_and_build_publication
 
 sys.path.insert(0, str(REPO / "bench" / "baselines"))
 
@@ -25,36 +25,15 @@ import runner
 def demo(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
     """The demo synthetic data (seed 42), loaded and built up to the publication; returns (db, data)."""
     work = tmp_path_factory.mktemp("baselines")
-    data, db = work / "demo", work / "warehouse" / "iapt.duckdb"
-    db.parent.mkdir()
-    env = {**os.environ, "IAPT_DUCKDB_PATH": str(db), "IAPT_PSEUDO_KEY": TEST_KEY, "DBT_PROFILES_DIR": str(REPO)}
-    bin_dir = Path(sys.executable).parent
+    data = work / "demo"
+    env = {**os.environ, "IAPT_PSEUDO_KEY": TEST_KEY}
     synth = subprocess.run(
-        [str(bin_dir / "iapt"), "synth", str(data), "--scale", "demo", "--seed", "42"], env=env, capture_output=True
+        [str(Path(sys.executable).parent / "iapt"), "synth", str(data), "--scale", "demo", "--seed", "42"],
+        env=env,
+        capture_output=True,
     )
     assert synth.returncode == 0, synth.stderr[-2000:]
-    load = subprocess.run([str(bin_dir / "iapt"), "load", str(data)], env=env, cwd=REPO, capture_output=True)
-    assert load.returncode in (0, 1), load.stdout[-2000:]
-    dbt = subprocess.run(
-        [
-            str(bin_dir / "dbt"),
-            "build",
-            "--select",
-            "+monthly_activity",
-            "--exclude",
-            "resource_type:test",
-            "resource_type:unit_test",
-            "--target-path",
-            str(work / "target"),
-            "--log-path",
-            str(work / "logs"),
-        ],
-        env=env,
-        cwd=REPO,
-        capture_output=True,
-        text=True,
-    )
-    assert dbt.returncode == 0, dbt.stdout[-3000:]
+    db = load_and_build_publication(data, work)
     return db, data
 
 

@@ -4,12 +4,9 @@ generator's own report, an independent implementation of the same rules."""
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 from pathlib import Path
 
-from conftest import REPO, TEST_KEY
+from conftest import load_and_build_publication
 from iapt_warehouse.calibration import warehouse_calibration
 from iapt_warehouse.synth import config, generate, report
 
@@ -24,32 +21,7 @@ def test_calibration_through_the_warehouse(tmp_path: Path) -> None:
     )
     packages = tmp_path / "packages"
     generate.generate(cfg, packages)
-    db = tmp_path / "warehouse" / "iapt.duckdb"
-    db.parent.mkdir()
-    env = {**os.environ, "IAPT_DUCKDB_PATH": str(db), "IAPT_PSEUDO_KEY": TEST_KEY, "DBT_PROFILES_DIR": str(REPO)}
-    bin_dir = Path(sys.executable).parent
-    load = subprocess.run([str(bin_dir / "iapt"), "load", str(packages)], env=env, cwd=REPO, capture_output=True)
-    assert load.returncode in (0, 1), load.stdout[-2000:]
-    dbt = subprocess.run(
-        [
-            str(bin_dir / "dbt"),
-            "build",
-            "--select",
-            "+monthly_activity",
-            "--exclude",
-            "resource_type:test",
-            "resource_type:unit_test",
-            "--target-path",
-            str(tmp_path / "target"),
-            "--log-path",
-            str(tmp_path / "logs"),
-        ],
-        env=env,
-        cwd=REPO,
-        capture_output=True,
-        text=True,
-    )
-    assert dbt.returncode == 0, dbt.stdout[-3000:]
+    db = load_and_build_publication(packages, tmp_path)
 
     through_warehouse = warehouse_calibration(db, warmup=12)
     assert through_warehouse["counts"]["finished"] > 3000
