@@ -1,3 +1,4 @@
+{{ config(materialized='table') }}
 -- Every Core and LTC measure of the NHS catalogue (seeds/publication/ref_measure_catalogue.csv) with
 -- whether this warehouse implements it (macros/publication/measure_definitions.sql) and, if not, why.
 {%- set implemented = measure_definitions() %}

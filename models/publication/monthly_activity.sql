@@ -10,6 +10,7 @@ with
 
 measures as (
     select * from {{ ref('int_monthly_measures_exact') }}
+    where {{ incremental_months('reporting_period_start') }}
 ),
 
 catalogue as (

@@ -1,4 +1,4 @@
-{{ config(materialized='table') }}
+{{ config(month_column='quarter_start', month_grain='quarter') }}
 -- Quarterly breakdowns of the headline measures by the catalogue's variables (V001-V014; see
 -- int_quarterly_breakdown_pathways) at England, provider and Sub-ICB level, exact and
 -- under the same disclosure control as the monthly file. Counts are the measures' monthly conditions
@@ -14,6 +14,7 @@ with
 
 pathways as (
     select * from {{ ref('int_quarterly_breakdown_pathways') }}
+    where {{ incremental_months('quarter_start', 'quarter') }}
 ),
 
 catalogue as (

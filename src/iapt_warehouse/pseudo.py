@@ -18,6 +18,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import os
+from functools import lru_cache
 
 import nhs_number
 
@@ -52,6 +53,12 @@ def valid_nhs_number(value: str | None) -> str | None:
     return digits if nhs_number.is_valid(digits) else None  # type: ignore[attr-defined]
 
 
+# A person is submitted again every month their referral is open, so most calls repeat an earlier one:
+# the caches (about 150 bytes an entry) save the modulus-11 check and the HMAC for those.
+_CACHE_SIZE = 1 << 20
+
+
+@lru_cache(maxsize=_CACHE_SIZE)
 def person_key(key: bytes, nhs: str | None, provider: str | None, local_id: str | None) -> str | None:
     """HMAC of the valid NHS number, else of provider + local patient id; None when neither exists."""
     digits = valid_nhs_number(nhs)
@@ -62,6 +69,7 @@ def person_key(key: bytes, nhs: str | None, provider: str | None, local_id: str 
     return None
 
 
+@lru_cache(maxsize=_CACHE_SIZE)
 def pseudo_id(key: bytes, provider: str | None, local_id: str | None) -> str | None:
     """HMAC of a provider's local identifier; None when the id is empty."""
     if not provider or not local_id or not local_id.strip():

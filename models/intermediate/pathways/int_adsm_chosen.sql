@@ -6,14 +6,17 @@ with
 
 pathways as (
     select * from {{ ref('int_pathways_scoped_to_month') }}
+    where {{ incremental_months('reporting_period_start') }}
 ),
 
 descriptors as (
     select * from {{ ref('int_problem_descriptors_at_month') }}
+    where {{ incremental_months('reporting_period_start') }}
 ),
 
 paired as (
     select * from {{ ref('int_scores_paired') }}
+    where {{ incremental_months('reporting_period_start') }}
 ),
 
 tools as (

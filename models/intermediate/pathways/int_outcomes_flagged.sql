@@ -8,18 +8,22 @@ with
 
 pathways as (
     select * from {{ ref('int_pathways_scoped_to_month') }}
+    where {{ incremental_months('reporting_period_start') }}
 ),
 
 sessions as (
     select * from {{ ref('int_pathway_sessions_counted') }}
+    where {{ incremental_months('reporting_period_start') }}
 ),
 
 paired as (
     select * from {{ ref('int_scores_paired') }}
+    where {{ incremental_months('reporting_period_start') }}
 ),
 
 adsm as (
     select * from {{ ref('int_adsm_chosen') }}
+    where {{ incremental_months('reporting_period_start') }}
 ),
 
 tools as (

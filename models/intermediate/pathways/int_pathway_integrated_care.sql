@@ -7,6 +7,7 @@ with
 
 contacts as (
     select * from {{ ref('int_care_contacts_classified') }}
+    where {{ incremental_months('reporting_period_start') }}
 ),
 
 integrated as (

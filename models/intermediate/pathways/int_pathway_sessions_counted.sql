@@ -6,14 +6,17 @@ with
 
 pathways as (
     select * from {{ ref('int_pathways_scoped_to_month') }}
+    where {{ incremental_months('reporting_period_start') }}
 ),
 
 contacts as (
     select * from {{ ref('int_care_contacts_classified') }}
+    where {{ incremental_months('reporting_period_start') }}
 ),
 
 sessions as (
     select * from {{ ref('int_treatment_sessions') }}
+    where {{ incremental_months('reporting_period_start') }}
 ),
 
 contact_counts as (

@@ -9,6 +9,7 @@ with
 
 pathways as (
     select * from {{ ref('int_pathways_scoped_to_month') }}
+    where {{ incremental_months('reporting_period_start') }}
 ),
 
 employment as (

@@ -5,10 +5,12 @@ with
 
 pathways as (
     select * from {{ ref('int_pathways_scoped_to_month') }}
+    where {{ incremental_months('reporting_period_start') }}
 ),
 
 sessions as (
     select * from {{ ref('int_pathway_sessions_counted') }}
+    where {{ incremental_months('reporting_period_start') }}
 ),
 
 waits as (

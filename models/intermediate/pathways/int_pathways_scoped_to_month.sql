@@ -7,6 +7,7 @@ with
 
 referrals as (
     select * from {{ ref('stg_iapt__referrals') }}
+    where {{ incremental_months('reporting_period_start') }}
 ),
 
 scoped as (

@@ -19,18 +19,22 @@ with
 
 pathways as (
     select * from {{ ref('int_pathways_scoped_to_month') }}
+    where {{ incremental_months('reporting_period_start') }}
 ),
 
 sessions as (
     select * from {{ ref('int_pathway_sessions_counted') }}
+    where {{ incremental_months('reporting_period_start') }}
 ),
 
 outcomes as (
     select * from {{ ref('int_outcomes_flagged') }}
+    where {{ incremental_months('reporting_period_start') }}
 ),
 
 paired as (
     select * from {{ ref('int_scores_paired') }}
+    where {{ incremental_months('reporting_period_start') }}
 ),
 
 tools as (

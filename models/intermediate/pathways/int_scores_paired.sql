@@ -5,7 +5,7 @@ with
 
 scores as (
     select * from {{ ref('int_scores_validated') }}
-    where is_usable
+    where is_usable and {{ incremental_months('reporting_period_start') }}
 ),
 
 ordered as (

@@ -6,10 +6,12 @@ with
 
 pathways as (
     select * from {{ ref('int_pathways_scoped_to_month') }}
+    where {{ incremental_months('reporting_period_start') }}
 ),
 
 contacts as (
     select * from {{ ref('int_care_contacts_classified') }}
+    where {{ incremental_months('reporting_period_start') }}
 ),
 
 iet_logs as (

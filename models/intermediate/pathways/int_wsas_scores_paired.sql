@@ -5,6 +5,7 @@ with
 
 paired as (
     select * from {{ ref('int_scores_paired') }}
+    where {{ incremental_months('reporting_period_start') }}
 ),
 
 tools as (

@@ -1,4 +1,3 @@
-{{ config(materialized='table') }}
 -- Every implemented monthly measure (macros/publication/measure_definitions.sql) at every organisation
 -- level, exact and unsuppressed, one row per month, level, organisation and measure. Counts, sums,
 -- means, medians, maxima and minima are aggregated from their source; percentages are computed from the
@@ -34,7 +33,30 @@ quarters as (
         on months.financial_quarter_end = quarter_ends.month_end
     inner join calendar as quarter_starts
         on months.financial_quarter_start = quarter_starts.month_start
-    where quarter_starts.has_in_use_submission and quarter_ends.has_in_use_submission
+    where
+        quarter_starts.has_in_use_submission and quarter_ends.has_in_use_submission
+        and {{ incremental_months('quarter_ends.month_start') }}
+),
+
+{# the months this build (re)computes: all of them, or those from the first changed month (incremental) #}
+referral_months as (
+    select * from {{ ref('int_publication_referral_months') }}
+    where {{ incremental_months('reporting_period_start') }}
+),
+
+care_contacts as (
+    select * from {{ ref('int_publication_care_contacts') }}
+    where {{ incremental_months('reporting_period_start') }}
+),
+
+iet_logs as (
+    select * from {{ ref('int_publication_iet_logs') }}
+    where {{ incremental_months('reporting_period_start') }}
+),
+
+contact_therapies as (
+    select * from {{ ref('int_publication_contact_therapies') }}
+    where {{ incremental_months('reporting_period_start') }}
 ),
 
 quarter_referrals as (
@@ -69,19 +91,19 @@ quarter_contacts as (
 ),
 
 aggregated_referrals as (
-    {{ aggregate_measures('referrals', ref('int_publication_referral_months')) }}
+    {{ aggregate_measures('referrals', 'referral_months') }}
 ),
 
 aggregated_contacts as (
-    {{ aggregate_measures('contacts', ref('int_publication_care_contacts')) }}
+    {{ aggregate_measures('contacts', 'care_contacts') }}
 ),
 
 aggregated_iet_logs as (
-    {{ aggregate_measures('iet_logs', ref('int_publication_iet_logs')) }}
+    {{ aggregate_measures('iet_logs', 'iet_logs') }}
 ),
 
 aggregated_contact_therapies as (
-    {{ aggregate_measures('contact_therapies', ref('int_publication_contact_therapies')) }}
+    {{ aggregate_measures('contact_therapies', 'contact_therapies') }}
 ),
 
 aggregated_quarter_referrals as (

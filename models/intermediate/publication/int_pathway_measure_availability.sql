@@ -8,14 +8,17 @@ with
 
 pathways as (
     select * from {{ ref('int_pathways_scoped_to_month') }}
+    where {{ incremental_months('reporting_period_start') }}
 ),
 
 descriptors as (
     select * from {{ ref('int_problem_descriptors_at_month') }}
+    where {{ incremental_months('reporting_period_start') }}
 ),
 
 paired as (
     select * from {{ ref('int_scores_paired') }}
+    where {{ incremental_months('reporting_period_start') }}
 ),
 
 tools as (
@@ -24,6 +27,7 @@ tools as (
 
 contacts as (
     select * from {{ ref('int_care_contacts_classified') }}
+    where {{ incremental_months('reporting_period_start') }}
 ),
 
 activities as (
@@ -36,6 +40,7 @@ therapy_types as (
 
 sessions as (
     select * from {{ ref('int_pathway_sessions_counted') }}
+    where {{ incremental_months('reporting_period_start') }}
 ),
 
 anxiety_scores as (

@@ -10,6 +10,7 @@ contacts as (
 
 pathways as (
     select * from {{ ref('int_publication_referral_months') }}
+    where {{ incremental_months('reporting_period_start') }}
 ),
 
 attendance as (

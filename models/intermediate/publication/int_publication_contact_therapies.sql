@@ -6,6 +6,7 @@ with
 
 contacts as (
     select * from {{ ref('int_publication_care_contacts') }}
+    where {{ incremental_months('reporting_period_start') }}
 ),
 
 activities as (

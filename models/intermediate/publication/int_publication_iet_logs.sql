@@ -8,6 +8,7 @@ logs as (
 
 pathways as (
     select * from {{ ref('int_publication_referral_months') }}
+    where {{ incremental_months('reporting_period_start') }}
 ),
 
 prepared as (

@@ -5,6 +5,7 @@ with
 
 referral_months as (
     select * from {{ ref('fct_referral_months') }}
+    where {{ incremental_months('reporting_period_start') }}
 ),
 
 commissioners as (
@@ -17,6 +18,7 @@ providers as (
 
 availability as (
     select * from {{ ref('int_pathway_measure_availability') }}
+    where {{ incremental_months('reporting_period_start') }}
 ),
 
 prepared as (

@@ -12,6 +12,7 @@ with
 
 pathways as (
     select * from {{ ref('int_publication_referral_months') }}
+    where {{ incremental_months('reporting_period_start') }}
 ),
 
 calendar as (
@@ -53,6 +54,7 @@ pathway_conditions as (
 
 sessions as (
     select * from {{ ref('int_treatment_sessions') }}
+    where {{ incremental_months('reporting_period_start') }}
 ),
 
 iet_logs as (
@@ -65,6 +67,7 @@ iet_programmes as (
 
 contacts as (
     select * from {{ ref('int_care_contacts_classified') }}
+    where {{ incremental_months('reporting_period_start') }}
 ),
 
 medication as (

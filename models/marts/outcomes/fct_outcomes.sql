@@ -6,10 +6,12 @@ with
 
 referral_months as (
     select * from {{ ref('fct_referral_months') }}
+    where {{ incremental_months('reporting_period_start') }}
 ),
 
 outcomes as (
     select * from {{ ref('int_outcomes_flagged') }}
+    where {{ incremental_months('reporting_period_start') }}
 ),
 
 finished as (

@@ -8,30 +8,37 @@ with
 
 pathways as (
     select * from {{ ref('int_pathways_scoped_to_month') }}
+    where {{ incremental_months('reporting_period_start') }}
 ),
 
 sessions as (
     select * from {{ ref('int_pathway_sessions_counted') }}
+    where {{ incremental_months('reporting_period_start') }}
 ),
 
 waits as (
     select * from {{ ref('int_pathway_waits') }}
+    where {{ incremental_months('reporting_period_start') }}
 ),
 
 descriptors as (
     select * from {{ ref('int_problem_descriptors_at_month') }}
+    where {{ incremental_months('reporting_period_start') }}
 ),
 
 adsm as (
     select * from {{ ref('int_adsm_chosen') }}
+    where {{ incremental_months('reporting_period_start') }}
 ),
 
 outcomes as (
     select * from {{ ref('int_outcomes_flagged') }}
+    where {{ incremental_months('reporting_period_start') }}
 ),
 
 wsas as (
     select * from {{ ref('int_wsas_scores_paired') }}
+    where {{ incremental_months('reporting_period_start') }}
 ),
 
 patients as (
@@ -40,14 +47,17 @@ patients as (
 
 integrated as (
     select * from {{ ref('int_pathway_integrated_care') }}
+    where {{ incremental_months('reporting_period_start') }}
 ),
 
 sick_pay as (
     select * from {{ ref('int_pathway_sick_pay') }}
+    where {{ incremental_months('reporting_period_start') }}
 ),
 
 pps as (
     select * from {{ ref('int_pps_outcomes_flagged') }}
+    where {{ incremental_months('reporting_period_start') }}
 ),
 
 assembled as (

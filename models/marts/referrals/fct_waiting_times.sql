@@ -6,6 +6,7 @@ with
 
 referral_months as (
     select * from {{ ref('fct_referral_months') }}
+    where {{ incremental_months('reporting_period_start') }}
 ),
 
 cohorts as (

@@ -1,0 +1,128 @@
+{#
+    Incremental months (docs/performance.md, rule "rebuild from the first changed month").
+
+    Every model at the reporting-month grain (intermediate pathway and publication models, the
+    referral-month and outcome marts, the publication tables) is incremental on DuckDB. A build
+    reprocesses the months from the first month whose in-use submission changed since the last complete
+    build, and every later month: derivation-rules.md 1.5 makes month M use the in-use submissions of
+    all months up to M, so a refresh of month M0 can change M0 and any month after it, never an earlier one.
+
+    The ledger: `on-run-start` snapshots the in-use submissions (provider, month, submission) into
+    `intermediate._build_ledger_pending`; `on-run-end` promotes the snapshot to
+    `intermediate._build_ledger` when every incremental model of the project ran and succeeded. A failed
+    or partial run (`--select`) leaves the ledger as it was, so the next run reprocesses those months again.
+    With no ledger (a warehouse built before), every month is reprocessed; `--full-refresh` rebuilds all.
+#}
+
+{% macro ledger_relation(name) -%}
+    {{ target.database }}.intermediate.{{ name }}
+{%- endmacro %}
+
+{# on-run-start: the in-use submissions this run sees #}
+{% macro snapshot_in_use_submissions() %}
+    {% if execute and target.type == 'duckdb' %}
+        {% do run_query("create schema if not exists " ~ target.database ~ ".intermediate") %}
+        {% do run_query(
+            "create or replace table " ~ ledger_relation('_build_ledger_pending') ~ " as "
+            ~ "select org_code_provider, reporting_period_start, submission_id from "
+            ~ target.database ~ ".landing.submissions where status = 'in_use'"
+        ) %}
+        {% set first = rebuild_from_month() %}
+        {% if first == "date '0001-01-01'" %}
+            {{ log("incremental months: no ledger of a complete build; every month is processed", info=true) }}
+        {% elif first == "date '9999-12-01'" %}
+            {{ log("incremental months: no in-use submission changed; nothing to reprocess", info=true) }}
+        {% else %}
+            {{ log("incremental months: reprocessing months from " ~ first[6:16], info=true) }}
+        {% endif %}
+    {% endif %}
+{% endmacro %}
+
+{# The first reporting month to reprocess, as a SQL date literal (cached for the run). #}
+{% macro rebuild_from_month() %}
+    {% if not execute %}
+        {{ return("date '0001-01-01'") }}
+    {% endif %}
+    {% set ledger = adapter.get_relation(target.database, 'intermediate', '_build_ledger') %}
+    {% if ledger is none %}
+        {% set literal = "date '0001-01-01'" %}
+    {% else %}
+        {% set query %}
+            select coalesce(strftime(min(pending.reporting_period_start), '%Y-%m-%d'), '9999-12-01')
+            from {{ ledger_relation('_build_ledger_pending') }} as pending
+            left join {{ ledger_relation('_build_ledger') }} as built
+                on pending.org_code_provider = built.org_code_provider
+                and pending.reporting_period_start = built.reporting_period_start
+                and pending.submission_id = built.submission_id
+            where built.submission_id is null
+        {% endset %}
+        {% set literal = "date '" ~ run_query(query).columns[0].values()[0] ~ "'" %}
+    {% endif %}
+    {{ return(literal) }}
+{% endmacro %}
+
+{#
+    The filter every incremental model puts on its month-keyed import CTE: all months on a full build,
+    the months from rebuild_from_month() on an incremental one. grain='quarter' widens the cut to the
+    start of that month's quarter (financial quarters start in January, April, July and October), for
+    models keyed on the quarter or reading a whole quarter.
+#}
+{% macro rebuild_from(grain='month') -%}
+    {%- if grain == 'quarter' -%}
+        cast({{ dbt.date_trunc('quarter', rebuild_from_month()) }} as date)
+    {%- else -%}
+        {{ rebuild_from_month() }}
+    {%- endif -%}
+{%- endmacro %}
+
+{% macro incremental_months(column, grain='month') -%}
+    {#- unit tests have no `this`: they test the full-build SQL -#}
+    {%- if this is not none and is_incremental() -%}
+        {{ column }} >= {{ rebuild_from(grain) }}
+    {%- else -%}
+        true
+    {%- endif -%}
+{%- endmacro %}
+
+{#
+    Strategy "month_replace": delete the months being reprocessed, insert their new rows. Unlike
+    delete+insert on a unique key, a reprocessed month that now has no rows is emptied too.
+#}
+{% macro get_incremental_month_replace_sql(arg_dict) %}
+    {%- set target_relation = arg_dict['target_relation'] -%}
+    {%- set temp_relation = arg_dict['temp_relation'] -%}
+    {%- set month_column = config.get('month_column', 'reporting_period_start') -%}
+    {%- set grain = config.get('month_grain', 'month') -%}
+    {%- set columns = get_quoted_csv(arg_dict['dest_columns'] | map(attribute='name')) -%}
+    delete from {{ target_relation }} where {{ month_column }} >= {{ rebuild_from(grain) }};
+    insert into {{ target_relation }} ({{ columns }})
+    select {{ columns }} from {{ temp_relation }}
+{% endmacro %}
+
+{# on-run-end: promote the snapshot when every incremental model ran and succeeded #}
+{% macro record_build_ledger(results) %}
+    {% if execute and target.type == 'duckdb' %}
+        {% set incremental = [] %}
+        {% for node in graph.nodes.values() %}
+            {% if node.resource_type == 'model' and node.config.materialized == 'incremental' %}
+                {% do incremental.append(node.unique_id) %}
+            {% endif %}
+        {% endfor %}
+        {% set succeeded = [] %}
+        {% for result in results %}
+            {% if result.node.resource_type == 'model' and result.status == 'success' %}
+                {% do succeeded.append(result.node.unique_id) %}
+            {% endif %}
+        {% endfor %}
+        {% set missing = incremental | reject('in', succeeded) | list %}
+        {% if incremental and not missing %}
+            {% do run_query(
+                "create or replace table " ~ ledger_relation('_build_ledger') ~ " as select * from "
+                ~ ledger_relation('_build_ledger_pending')
+            ) %}
+            {{ log("incremental months: ledger recorded (" ~ incremental | length ~ " incremental models built)", info=true) }}
+        {% elif incremental %}
+            {{ log("incremental months: ledger not updated (" ~ missing | length ~ " incremental models did not run or failed); the next build reprocesses these months", info=true) }}
+        {% endif %}
+    {% endif %}
+{% endmacro %}
