@@ -12,6 +12,9 @@
     `intermediate._build_ledger` when every incremental model of the project ran and succeeded. A failed
     or partial run (`--select`) leaves the ledger as it was, so the next run reprocesses those months again.
     With no ledger (a warehouse built before), every month is reprocessed; `--full-refresh` rebuilds all.
+    The ledger also holds a fingerprint of the project's code (models, macros, seeds, dbt_project.yml:
+    iapt_code_fingerprint() in src/iapt_warehouse/dbt_plugin.py): a build whose code differs reprocesses
+    every month, so a changed derivation never leaves earlier months computed the old way.
 #}
 
 {% macro ledger_relation(name) -%}
@@ -24,7 +27,8 @@
         {% do run_query("create schema if not exists " ~ target.database ~ ".intermediate") %}
         {% do run_query(
             "create or replace table " ~ ledger_relation('_build_ledger_pending') ~ " as "
-            ~ "select org_code_provider, reporting_period_start, submission_id from "
+            ~ "select org_code_provider, reporting_period_start, submission_id, iapt_code_fingerprint()"
+            ~ " as code_fingerprint from "
             ~ target.database ~ ".landing.submissions where status = 'in_use'"
         ) %}
         {% set first = rebuild_from_month() %}
@@ -55,6 +59,7 @@
                 and pending.reporting_period_start = built.reporting_period_start
                 and pending.submission_id = built.submission_id
             where built.submission_id is null
+                or built.code_fingerprint <> pending.code_fingerprint
         {% endset %}
         {% set literal = "date '" ~ run_query(query).columns[0].values()[0] ~ "'" %}
     {% endif %}

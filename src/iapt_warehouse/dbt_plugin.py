@@ -8,6 +8,9 @@ is first called, so parsing and compiling work without it and it never appears i
 
 from __future__ import annotations
 
+import hashlib
+import os
+from pathlib import Path
 from typing import Any
 
 import pyarrow as pa
@@ -35,6 +38,24 @@ def _pseudo_ids(provider: Any, local_id: Any) -> Any:
     )
 
 
+# What the derived tables depend on besides the data: a change here makes an incremental build reprocess
+# every month (macros/incremental/months_to_rebuild.sql).
+CODE_PATHS = ("models", "macros", "seeds", "dbt_project.yml")
+
+
+def code_fingerprint(project_dir: Path | None = None) -> str:
+    """SHA-256 over the relative path and bytes of every file of the dbt project's models, macros, seeds
+    and dbt_project.yml (the project is $DBT_PROJECT_DIR, else the working directory, as for dbt)."""
+    root = project_dir or Path(os.environ.get("DBT_PROJECT_DIR") or Path.cwd())
+    digest = hashlib.sha256()
+    for name in CODE_PATHS:
+        path = root / name
+        files = [path] if path.is_file() else sorted(p for p in path.rglob("*") if p.is_file())
+        for file in files:
+            digest.update(str(file.relative_to(root)).encode("utf-8") + b"\0" + file.read_bytes() + b"\0")
+    return digest.hexdigest()
+
+
 def register(conn: Any) -> None:
     """Register the functions on a DuckDB connection (also used by tests and the loader's tools)."""
     conn.create_function(
@@ -55,6 +76,7 @@ def register(conn: Any) -> None:
         null_handling="special",
         side_effects=False,
     )
+    conn.create_function("iapt_code_fingerprint", lambda: code_fingerprint(), [], "VARCHAR", side_effects=False)
 
 
 class Plugin(BasePlugin):

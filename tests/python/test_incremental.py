@@ -120,9 +120,28 @@ def test_incremental_months_equal_a_full_rebuild(tmp_path: Path) -> None:
         ).fetchone()
         assert counts and expected and extra and missing
         if counts[0] != expected[0] or extra[0] or missing[0]:
-            differing.append(f"{schema}.{table}: {counts[0]} rows vs {expected[0]}, {extra[0]} extra, {missing[0]} missing")
+            differing.append(
+                f"{schema}.{table}: {counts[0]} rows vs {expected[0]}, {extra[0]} extra, {missing[0]} missing"
+            )
     con.close()
     assert not differing, "incremental build differs from the full rebuild:\n" + "\n".join(differing)
     # and a build with nothing new reprocesses nothing
     again = _build(inc_db, tmp_path / "incremental")
     assert "nothing to reprocess" in again
+
+
+def test_code_fingerprint_changes_with_any_model_macro_or_seed(tmp_path: Path) -> None:
+    from iapt_warehouse.dbt_plugin import code_fingerprint
+
+    for name in ("models/a.sql", "macros/m.sql", "seeds/s.csv", "dbt_project.yml", "README.md"):
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text("x\n")
+    first = code_fingerprint(tmp_path)
+    assert first == code_fingerprint(tmp_path)
+    (tmp_path / "README.md").write_text("not code\n")
+    assert code_fingerprint(tmp_path) == first
+    for name in ("models/a.sql", "macros/m.sql", "seeds/s.csv", "dbt_project.yml"):
+        (tmp_path / name).write_text("changed\n")
+        changed = code_fingerprint(tmp_path)
+        assert changed != first, name
+        first = changed
