@@ -81,3 +81,13 @@ def test_export_gives_clear_errors(demo: tuple[Path, Path], tmp_path: Path) -> N
     duckdb.connect(str(empty)).close()
     nothing = runner.invoke(cli, ["export", "--out", str(tmp_path / "o2"), "--db", str(empty)])
     assert nothing.exit_code == 1 and "no marts or publication relations" in nothing.output
+
+
+def test_the_export_exposure_lists_every_exported_relation(demo: tuple[Path, Path]) -> None:
+    """models/_exposures.yml names what `iapt export` writes, so dbt docs shows the export's lineage."""
+    import yaml
+
+    exposures = yaml.safe_load((Path(__file__).resolve().parents[2] / "models/_exposures.yml").read_text())
+    export = next(e for e in exposures["exposures"] if e["name"] == "parquet_export")
+    refs = {ref.removeprefix("ref('").removesuffix("')") for ref in export["depends_on"]}
+    assert refs == {name.split(".")[1] for name in _relations(demo[0])}
