@@ -15,7 +15,8 @@ covered as (
     select
         calendar.month_start,
         calendar.month_end,
-        count(spine.date_day) as spine_days
+        count(spine.date_day) as spine_days,
+        extract(day from calendar.month_end) as month_days
     from calendar
     left join spine
         on spine.date_day between calendar.month_start and calendar.month_end
@@ -24,4 +25,4 @@ covered as (
 
 select *
 from covered
-where spine_days != {{ dbt.datediff('month_start', 'month_end', 'day') }} + 1
+where spine_days != month_days
