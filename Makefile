@@ -38,7 +38,7 @@ export DBT_PROFILES_DIR := $(CURDIR)
 export DBT_SEND_ANONYMOUS_USAGE_STATS := false
 export DO_NOT_TRACK := 1
 
-.PHONY: help install build demo-data load dbt-build validate docs chromium test lint test-dbt test-dbt-demo test-python bench bench-loader lock clean
+.PHONY: help install build demo-data load dbt-build validate docs report export semantic chromium test lint test-dbt test-dbt-demo test-python bench bench-loader lock clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -86,6 +86,21 @@ validate: $(STAMP) ## Great Expectations checkpoint on DB (exit 1 on an error-se
 docs: $(STAMP) ## Build the offline docs site (site/index.html): dbt docs, GX Data Docs, DQ statements
 	IAPT_DUCKDB_PATH="$(DB)" $(BIN)/dbt docs generate --static --quiet
 	$(BIN)/iapt docs-site --db "$(DB)" --dbt-target "$${DBT_TARGET_PATH:-target}" --gx-docs "$(GX_DOCS)" --out "$(SITE)"
+
+REPORT ?= build/report/index.html
+EXPORT ?= build/export
+report: $(STAMP) ## Static HTML report of DB (one offline file, build/report/index.html): funnel plot, waits, activity, DQ
+	$(BIN)/iapt report --db "$(DB)" --out "$(REPORT)"
+
+export: $(STAMP) ## Every mart and publication table of DB as Parquet, with a README (build/export)
+	$(BIN)/iapt export --db "$(DB)" --out "$(EXPORT)"
+
+# MetricFlow reads the semantic manifest from target/ (not DBT_TARGET_PATH) and the profile from DBT_PROFILES_DIR.
+semantic: $(STAMP) ## Validate the semantic layer against DB and print the headline metrics by month (mf)
+	IAPT_DUCKDB_PATH="$(DB)" DBT_TARGET_PATH=target $(BIN)/dbt parse --quiet
+	IAPT_DUCKDB_PATH="$(DB)" $(BIN)/mf validate-configs
+	IAPT_DUCKDB_PATH="$(DB)" $(BIN)/mf query --metrics referrals_received,entered_treatment,finished_courses,recovery_rate \
+		--group-by metric_time__month --order metric_time__month
 
 # Headless Chromium (Debian package) for the docs-site browser test; installed when missing and root.
 chromium: ## Install chromium for the browser test when missing (apt-get, non-interactive)

@@ -18,10 +18,12 @@ _COMMANDS: dict[str, tuple[str, str, str]] = {
     "calibrate": ("iapt_warehouse.calibration", "calibrate", "Compare England rates with the published ones."),
     "coverage": ("iapt_warehouse.coverage", "coverage", "Print or write the measure coverage page."),
     "docs-site": ("iapt_warehouse.docs_site", "docs_site", "Build the offline documentation site (make docs)."),
+    "export": ("iapt_warehouse.export", "export", "Write every mart and publication table as Parquet."),
     "governance": ("iapt_warehouse.governance", "governance", "Check models are described and tested."),
     "load": ("iapt_warehouse.landing.cli", "load", "Load submission packages into the landing layer."),
     "codegen": ("iapt_warehouse.codegen", "codegen", "Generate dbt YAML from the contract and data dictionary."),
     "publish": ("iapt_warehouse.publish", "publish", "Write a month's NHS monthly activity file."),
+    "report": ("iapt_warehouse.report", "report", "Write the static HTML report (make report)."),
     "synth": ("iapt_warehouse.synth.cli", "synth", "Write synthetic submission packages."),
     "validate": ("iapt_warehouse.gx.cli", "validate", "Run the Great Expectations suites on the warehouse."),
 }

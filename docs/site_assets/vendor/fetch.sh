@@ -34,3 +34,6 @@ take @forevolve/bootstrap-dark@1.1.0 bootstrap-dark@1.1.0 dist/css/bootstrap-pre
 take vega@5.33.1 vega@5.33.1 build/vega.min.js
 take vega-lite@5.23.0 vega-lite@5.23.0 build/vega-lite.min.js
 take vega-embed@6.29.0 vega-embed@6.29.0 build/vega-embed.min.js
+# the static report (iapt report): the Vega-Lite and vega-embed Altair 6.3 writes its specs for (with vega@5.33.1 above)
+take vega-lite@6.4.1 vega-lite@6.4.1 build/vega-lite.min.js
+take vega-embed@7.3.0 vega-embed@7.3.0 build/vega-embed.min.js
