@@ -14,5 +14,7 @@
     from {{ landing_relation }} as landing_rows
     inner join {{ ref('stg_iapt__submissions') }} as submissions
         on landing_rows._submission_id = submissions.submission_id
-    where submissions.is_in_use and submissions.dataset_version = '{{ dataset_version }}'
+    where
+        submissions.is_in_use and submissions.dataset_version = '{{ dataset_version }}'
+        and {{ incremental_months('submissions.reporting_period_start') }}
 {%- endmacro %}

@@ -109,7 +109,8 @@
     {% if execute and target.type == 'duckdb' %}
         {% set incremental = [] %}
         {% for node in graph.nodes.values() %}
-            {% if node.resource_type == 'model' and node.config.materialized == 'incremental' %}
+            {% if node.resource_type == 'model' and node.config.materialized == 'incremental'
+                and node.config.incremental_strategy == 'month_replace' %}
                 {% do incremental.append(node.unique_id) %}
             {% endif %}
         {% endfor %}
@@ -131,3 +132,44 @@
         {% endif %}
     {% endif %}
 {% endmacro %}
+
+{#
+    Strategy "submission_append", for models at the submission grain (stg_dq__item_value_counts): a loaded
+    submission never changes, so only submissions not yet in the table are processed. Rows computed by
+    other code (their code_fingerprint differs from this build's) are deleted and recomputed.
+#}
+{% macro get_incremental_submission_append_sql(arg_dict) %}
+    {%- set target_relation = arg_dict['target_relation'] -%}
+    {%- set columns = get_quoted_csv(arg_dict['dest_columns'] | map(attribute='name')) -%}
+    delete from {{ target_relation }} where code_fingerprint <> {{ code_fingerprint_sql() }};
+    insert into {{ target_relation }} ({{ columns }})
+    select {{ columns }} from {{ arg_dict['temp_relation'] }}
+{% endmacro %}
+
+{# The submissions a submission-grain incremental model still has to process (a filter on `column`). #}
+{% macro incremental_submissions(column) -%}
+    {%- if this is not none and is_incremental() -%}
+        {{ column }} not in (
+            select submission_id from {{ this }} where code_fingerprint = {{ code_fingerprint_sql() }}
+        )
+    {%- else -%}
+        true
+    {%- endif -%}
+{%- endmacro %}
+
+{% macro code_fingerprint_sql() -%}
+    {{ return(adapter.dispatch('code_fingerprint_sql', 'iapt_warehouse')()) }}
+{%- endmacro %}
+
+{% macro duckdb__code_fingerprint_sql() -%}
+    iapt_code_fingerprint()
+{%- endmacro %}
+
+{% macro default__code_fingerprint_sql() -%}
+    'not tracked'
+{%- endmacro %}
+
+{# The materialisation of a model at the reporting-month grain: incremental on DuckDB, a table elsewhere. #}
+{% macro by_month_materialization() -%}
+    {{ return('incremental' if target.type == 'duckdb' else 'table') }}
+{%- endmacro %}

@@ -17,8 +17,8 @@ import pytest
 from conftest import REPO, TEST_KEY
 
 BIN = Path(sys.executable).parent
-# Every model up to the publication and the marts the BI tools read; every incremental model is in it.
-SELECT = ["+monthly_activity", "+quarterly_breakdowns", "+fct_waiting_times", "+fct_outcomes"]
+# Every model up to the publication, the marts the BI tools read and the dq schema: every incremental model.
+SELECT = ["+monthly_activity", "+quarterly_breakdowns", "+fct_waiting_times", "+fct_outcomes", "+tag:dq"]
 
 
 def _demo_data(tmp_path: Path) -> Path:
@@ -63,7 +63,8 @@ def _incremental_relations(db: Path) -> list[tuple[str, str]]:
     try:
         rows = manifest_free.execute(
             "select schema_name, table_name from duckdb_tables() where schema_name in "
-            "('intermediate', 'marts', 'publication') and not starts_with(table_name, '_') order by all"
+            "('staging', 'intermediate', 'marts', 'publication', 'dq') and not starts_with(table_name, '_') "
+            "order by all"
         ).fetchall()
     finally:
         manifest_free.close()

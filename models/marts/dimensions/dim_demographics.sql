@@ -1,3 +1,4 @@
+{{ config(materialized=by_month_materialization(), incremental_strategy='month_replace') }}
 -- One row per patient per reporting month (patient_key, reporting_period_start): the patient's
 -- demographics as that month's in-use submission states them, with their labels and the categories
 -- of the catalogue's quarterly variables (V001 age group, V002 BME group, V004 education, V005 ethnic
@@ -8,14 +9,17 @@ with
 
 patients as (
     select * from {{ ref('stg_iapt__patients') }}
+    where {{ incremental_months('reporting_period_start') }}
 ),
 
 social_circumstances as (
     select * from {{ ref('stg_iapt__social_circumstances') }}
+    where {{ incremental_months('reporting_period_start') }}
 ),
 
 disabilities as (
     select * from {{ ref('stg_iapt__disabilities') }}
+    where {{ incremental_months('reporting_period_start') }}
 ),
 
 genders as (

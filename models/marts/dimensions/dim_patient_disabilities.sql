@@ -1,3 +1,4 @@
+{{ config(materialized=by_month_materialization(), incremental_strategy='month_replace') }}
 -- One row per patient per reporting month per disability code submitted for the patient (v2.0 IDS007),
 -- with its label and quarterly V003 category; a patient-month without any disability record has one
 -- row with no code, category "No code" (as V003 counts it). Join a referral-month to it on
@@ -6,10 +7,12 @@ with
 
 patients as (
     select * from {{ ref('stg_iapt__patients') }}
+    where {{ incremental_months('reporting_period_start') }}
 ),
 
 disabilities as (
     select * from {{ ref('stg_iapt__disabilities') }}
+    where {{ incremental_months('reporting_period_start') }}
 ),
 
 disability_names as (

@@ -2,7 +2,9 @@
 -- or late), both versions. Every landing table is unpivoted in one scan, each value is judged by its rule
 -- in seeds/dq/dq_item_rules.csv (generated from the data dictionary) and only the counts leave this model:
 -- no submitted value, so no direct identifier, is selected (the NHS number is checked here, in place).
-{{ config(materialized='table', tags=['dq']) }}
+{{ config(
+    materialized=by_month_materialization(), incremental_strategy='submission_append', tags=['dq']
+) }}
 {%- set layout = dq_landing_tables() %}
 with
 
@@ -70,6 +72,7 @@ submitted_values as (
                 {% endfor -%}
             ]) as raw_value
         from {{ source('landing', table.landing_table) }}
+        where {{ incremental_submissions('_submission_id') }}
         {% if not loop.last %}union all{% endif %}
     {% endfor %}
 ),
@@ -191,7 +194,9 @@ counted as (
         sum(case when vodim_class = 'default' then 1 else 0 end) as default_count,
         sum(case when vodim_class in ('invalid', 'invalid_format') then 1 else 0 end) as invalid_count,
         sum(case when vodim_class = 'invalid_format' then 1 else 0 end) as invalid_format_count,
-        sum(case when vodim_class = 'missing' then 1 else 0 end) as missing_count
+        sum(case when vodim_class = 'missing' then 1 else 0 end) as missing_count,
+        -- the code that computed the row (macros/incremental/months_to_rebuild.sql)
+        {{ code_fingerprint_sql() }} as code_fingerprint
     from judged
     group by submission_id, dataset_version, table_name, item_name
 )

@@ -3,7 +3,7 @@
 -- the appointment, for the appointment's patient (LPTID of its referral in the same submission).
 -- SickPay -> statutory_sick_pay_indicator is inferred from the item name.
 -- A table: the patient key is a keyed digest computed at build time.
-{{ config(materialized='table') }}
+{{ config(materialized=by_month_materialization(), incremental_strategy='month_replace') }}
 
 with
 

@@ -1,7 +1,7 @@
 -- v1.5 IAPTDataSetPerson rows of in-use submissions, with the identifiers replaced as in v2.0.
 -- v1.5 carries no language or ex-forces code in the conformed form; they are null here.
 -- A table, not a view: the keyed digests are computed at build time, so readers need no key or plugin.
-{{ config(materialized='table') }}
+{{ config(materialized=by_month_materialization(), incremental_strategy='month_replace') }}
 
 with
 

@@ -1,7 +1,7 @@
 -- v1.5 IAPTDataSetReferral rows of in-use submissions, renamed to the v2.0 conformed names and typed.
 -- ServiceID plays the role of ServiceRequestId (derivation-rules.md 1.2); LPTID is replaced by patient_key.
 -- A table, not a view: the keyed digests are computed at build time, so readers need no key or plugin.
-{{ config(materialized='table') }}
+{{ config(materialized=by_month_materialization(), incremental_strategy='month_replace') }}
 
 with
 

@@ -1,6 +1,6 @@
 -- v2.0 IDS004 employment status records (repeating, dated) of in-use submissions.
 -- A table: the patient key is a keyed digest computed at build time.
-{{ config(materialized='table') }}
+{{ config(materialized=by_month_materialization(), incremental_strategy='month_replace') }}
 
 with
 

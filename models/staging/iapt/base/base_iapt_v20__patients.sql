@@ -2,7 +2,7 @@
 -- NHSNumber, PersonBirthDate, Postcode and LocalPatientId are read only to derive pseudonymous keys,
 -- ages and the postcode district, and are not selected.
 -- A table, not a view: the keyed digests are computed at build time, so readers need no key or plugin.
-{{ config(materialized='table') }}
+{{ config(materialized=by_month_materialization(), incremental_strategy='month_replace') }}
 
 with
 

@@ -1,7 +1,7 @@
 -- v2.0 IDS101Referral rows of in-use submissions, renamed to conformed names and typed.
 -- LocalPatientId (a direct identifier) is replaced by patient_key, its keyed digest.
 -- A table, not a view: the keyed digests are computed at build time, so readers need no key or plugin.
-{{ config(materialized='table') }}
+{{ config(materialized=by_month_materialization(), incremental_strategy='month_replace') }}
 
 with
 
