@@ -25,7 +25,7 @@
 {%- endmacro %}
 
 {% macro spark__format_one_decimal(expression) -%}
-    format_string('%.1f', {{ expression }})
+    format_string('%.1f', cast({{ expression }} as double))
 {%- endmacro %}
 
 {# The median (the mean of the two middle values for an even count). #}
