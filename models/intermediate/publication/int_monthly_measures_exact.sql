@@ -209,7 +209,7 @@ percentage_list as (
         '{{ d.id }}' as measure_id,
         '{{ d.num }}' as numerator_id,
         '{{ d.den }}' as denominator_id,
-        {% if d.den_minus %}'{{ d.den_minus }}'{% else %}cast(null as {{ dbt.type_string() }}){% endif %} as subtracted_id
+        {% if d.den_minus %}'{{ d.den_minus }}'{% else %}cast(null as {{ dbt.type_string() }}){% endif %} as subtracted_id  -- noqa: LT05
     {% if not loop.last %}
     union all
     {% endif %}

@@ -128,7 +128,7 @@ judged as (
                 then
                     case
                         when
-                            not {{ split_contains('judged_inputs.valid_values', '|', 'judged_inputs.normalised_value') }}
+                            not {{ split_contains('judged_inputs.valid_values', '|', 'judged_inputs.normalised_value') }}  -- noqa: LT05
                             then 'invalid'
                         when judged_inputs.is_as_specified then 'valid'
                         else 'invalid_format'
