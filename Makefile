@@ -2,6 +2,8 @@
 #   make build   set up .venv from requirements.lock, load the data (demo synthetic data unless
 #                DATA=dir), run `dbt build`, validate it (Great Expectations), generate the docs.
 #                make build DATA=dir DB=file
+#                make build TARGET=spark: the same pipeline with the models built on a local Spark
+#                (make spark-env first; load on DuckDB -> landing exported to Parquet -> dbt build on Spark)
 #   make test    lint (ruff, mypy, sqlfluff), generated-file check, dbt build on the fixture packages,
 #                pytest.
 SHELL := /bin/bash
@@ -15,6 +17,10 @@ STAMP := $(VENV)/.installed-stamp
 UV_VERSION := 0.13.9
 
 DB ?= warehouse/iapt.duckdb
+# TARGET=duckdb (default) or spark: the engine `make build` runs the models on.
+TARGET ?= duckdb
+SPARK_LANDING := build/spark/landing
+SPARK_WAREHOUSE := build/spark/warehouse
 DATA ?=
 DEMO_DIR := build/demo-data
 DEMO_SEED := 42
@@ -38,7 +44,7 @@ export DBT_PROFILES_DIR := $(CURDIR)
 export DBT_SEND_ANONYMOUS_USAGE_STATS := false
 export DO_NOT_TRACK := 1
 
-.PHONY: help install build demo-data load dbt-build validate docs report export semantic chromium test lint test-dbt test-dbt-demo test-python bench bench-loader lock clean
+.PHONY: help install spark-env build build-spark demo-data load dbt-build validate docs report export semantic chromium test lint test-dbt test-dbt-demo test-python test-spark bench bench-loader lock clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -52,6 +58,20 @@ $(STAMP): requirements.lock pyproject.toml
 
 install: $(STAMP) ## Create .venv with the pinned dependencies
 
+# Optional Spark environment: its own venv and lock (dbt-spark[session] + pyspark, ~600 MB with the JVM
+# jars; needs Java 17 on the PATH). Only `make build TARGET=spark` and the parity test use it.
+SPARK_VENV := .venv-spark
+SPARK_BIN := $(SPARK_VENV)/bin
+SPARK_STAMP := $(SPARK_VENV)/.installed-stamp
+
+$(SPARK_STAMP): requirements-spark.lock pyproject.toml $(STAMP)
+	@test -x $(SPARK_BIN)/python || $(PYTHON) -m venv $(SPARK_VENV)
+	$(BIN)/uv pip sync --quiet --python $(SPARK_BIN)/python requirements-spark.lock
+	$(BIN)/uv pip install --quiet --python $(SPARK_BIN)/python --no-deps -e .
+	@touch $@
+
+spark-env: $(SPARK_STAMP) ## Create .venv-spark (dbt-spark, pyspark) from requirements-spark.lock
+
 $(DEMO_DIR)/.complete: $(STAMP)
 	rm -rf $(DEMO_DIR)
 	@if $(BIN)/iapt synth --help > /dev/null 2>&1; then \
@@ -64,13 +84,25 @@ $(DEMO_DIR)/.complete: $(STAMP)
 
 demo-data: $(DEMO_DIR)/.complete ## Generate the demo synthetic submissions (build/demo-data)
 
-build: $(STAMP) ## Load DATA (default: demo data) into DB, run dbt build, iapt validate and docs
+build: $(STAMP) ## Load DATA (default: demo data) into DB, run dbt build, iapt validate and docs (TARGET=spark: see README)
 	@if [ -z "$(DATA)" ]; then $(MAKE) --no-print-directory demo-data; fi
 	@$(MAKE) --no-print-directory load LOAD_DIR="$(if $(DATA),$(DATA),$(DEMO_DIR))"
+ifeq ($(TARGET),spark)
+	@$(MAKE) --no-print-directory build-spark
+	@echo
+	@echo "Spark warehouse: $(abspath $(SPARK_WAREHOUSE))  (Parquet, one folder per table: <schema>.db/<table>)"
+	@echo "note: iapt validate (Great Expectations) and the docs site run on the DuckDB build only"
+else
 	@$(MAKE) --no-print-directory dbt-build validate docs
 	@echo
 	@echo "Warehouse: $(abspath $(DB))  (open it read-only from BI tools and notebooks)"
 	@echo "Docs:      $(abspath $(SITE)/index.html)  (offline site: dbt docs, GX Data Docs, data-quality statements)"
+endif
+
+# The landing tables of DB to Parquet, then dbt build on a local SparkSession (src/iapt_warehouse/spark.py).
+build-spark: $(STAMP) $(SPARK_STAMP)
+	$(BIN)/iapt spark-export --db "$(DB)" --out $(SPARK_LANDING)
+	$(SPARK_BIN)/iapt spark-build --landing $(SPARK_LANDING) --warehouse $(SPARK_WAREHOUSE) build
 
 load: $(STAMP)
 	@rc=0; IAPT_DUCKDB_PATH="$(DB)" $(BIN)/iapt load "$(LOAD_DIR)" || rc=$$?; \
@@ -112,7 +144,7 @@ chromium: ## Install chromium for the browser test when missing (apt-get, non-in
 		echo "note: /usr/bin/chromium is missing and cannot be installed here; the browser test skips (fails when CI=true)"; \
 	fi
 
-test: lint test-dbt test-dbt-demo test-python ## Run every test (lint, dbt build on fixtures and on demo data, pytest)
+test: lint test-dbt test-dbt-demo test-python test-spark ## Run every test (lint, dbt build on fixtures and demo data, pytest, Spark parity)
 
 lint: $(STAMP) ## ruff, mypy, sqlfluff, generated files up to date, governance (descriptions, tests)
 	$(BIN)/ruff check src tests bench
@@ -139,7 +171,11 @@ test-dbt-demo: $(STAMP) ## dbt build (models, unit tests, invariants) and iapt v
 	@$(MAKE) --no-print-directory validate DB=build/test/demo.duckdb
 
 test-python: $(STAMP) chromium ## pytest (reuses the demo warehouse of test-dbt-demo when it is there)
-	IAPT_TEST_DEMO_DB=$(abspath build/test/demo.duckdb) IAPT_TEST_DEMO_DATA=$(abspath $(DEMO_DIR)) $(BIN)/pytest -n 2 --dist loadgroup
+	IAPT_TEST_DEMO_DB=$(abspath build/test/demo.duckdb) IAPT_TEST_DEMO_DATA=$(abspath $(DEMO_DIR)) $(BIN)/pytest -n 2 --dist loadgroup -m "not spark"
+
+test-spark: $(STAMP) $(SPARK_STAMP) ## Parity: the demo data on Spark gives the DuckDB publication and marts (needs test-dbt-demo)
+	@test -f build/test/demo.duckdb || $(MAKE) --no-print-directory test-dbt-demo
+	IAPT_TEST_DEMO_DB=$(abspath build/test/demo.duckdb) $(BIN)/pytest -m spark tests/python/test_spark_parity.py
 
 SCALE ?= demo region
 bench: $(STAMP) ## Benchmark every stage (SCALE="demo region" by default; SCALE=national is opt-in) -> BENCHMARKS.md
@@ -148,9 +184,10 @@ bench: $(STAMP) ## Benchmark every stage (SCALE="demo region" by default; SCALE=
 bench-loader: $(STAMP) ## Loader throughput on ~1M care-contact rows vs a bare DuckDB read_csv
 	$(BIN)/python bench/loader_throughput.py --rows 1000000
 
-lock: ## Re-resolve requirements.lock from requirements.in (needs the registry)
+lock: ## Re-resolve requirements.lock and requirements-spark.lock (needs the registry)
 	@test -x $(BIN)/uv || { $(PYTHON) -m venv $(VENV) && $(BIN)/python -m pip install --quiet uv==$(UV_VERSION); }
 	$(BIN)/uv pip compile requirements.in --python-version 3.11 --python-platform x86_64-manylinux_2_28 -o requirements.lock
+	$(BIN)/uv pip compile requirements-spark.in -c requirements.lock --python-version 3.11 --python-platform x86_64-manylinux_2_28 -o requirements-spark.lock
 
 clean: ## Remove build outputs (keeps .venv)
 	rm -rf build target logs warehouse $(SITE)

@@ -10,7 +10,7 @@
 
 {% macro default__nhs_number_is_valid(digits) -%}
     coalesce(
-        regexp_full_match({{ digits }}, '[0-9]{10}')
+        {{ regexp_full_match(digits, "'[0-9]{10}'") }}
         and (
             11 - (
                 {% for i in range(9) -%}

@@ -25,7 +25,7 @@
 {%- endmacro %}
 
 {% macro spark__format_one_decimal(expression) -%}
-    format_string('%.1f', {{ expression }})
+    format_string('%.1f', cast({{ expression }} as double))
 {%- endmacro %}
 
 {# The median (the mean of the two middle values for an even count). #}
@@ -72,7 +72,7 @@
             then
                 case
                     when {{ value }} is null then null
-                    when {{ statistic }} in ('count', 'sum') then cast(cast({{ value }} as bigint) as varchar)
+                    when {{ statistic }} in ('count', 'sum') then cast(cast({{ value }} as bigint) as {{ dbt.type_string() }})
                     when {{ statistic }} = 'percentage'
                         then {{ format_one_decimal(rounded_ratio(numerator, denominator, 100, 1)) }}
                     when {{ statistic }} = 'mean'
@@ -83,13 +83,13 @@
             then
                 case
                     when {{ value }} < 5 then '*'
-                    else cast(cast(5 * floor({{ value }} / 5 + 0.5) as bigint) as varchar)
+                    else cast(cast(5 * floor({{ value }} / 5 + 0.5) as bigint) as {{ dbt.type_string() }})
                 end
         when {{ statistic }} = 'percentage'
             then
                 case
                     when {{ numerator }} < 5 or {{ denominator }} < 5 then '*'
-                    else cast(cast({{ rounded_ratio(numerator, denominator, 100, 0) }} as bigint) as varchar)
+                    else cast(cast({{ rounded_ratio(numerator, denominator, 100, 0) }} as bigint) as {{ dbt.type_string() }})
                 end
         when {{ base }} < 5 then '*'
         when {{ statistic }} = 'mean' then {{ format_one_decimal(rounded_ratio(numerator, denominator, 1, 1)) }}

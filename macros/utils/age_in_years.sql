@@ -11,5 +11,5 @@
 {%- endmacro %}
 
 {% macro spark__age_in_years(birth_date, at_date) -%}
-    case when {{ birth_date }} <= {{ at_date }} then cast(floor(months_between({{ at_date }}, {{ birth_date }}) / 12) as int) end
+    case when {{ birth_date }} <= {{ at_date }} then cast(floor(months_between({{ at_date }}, {{ birth_date }}) / 12) as bigint) end
 {%- endmacro %}

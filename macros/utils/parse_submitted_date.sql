@@ -14,5 +14,5 @@
 
 {% macro spark__parse_submitted_date(column, dataset_version) -%}
     {%- set fmt = 'dd/MM/yyyy' if dataset_version == '1.5' else 'yyyy-MM-dd' -%}
-    to_date(nullif(trim({{ column }}), ''), '{{ fmt }}')
+    try_to_date(nullif(trim({{ column }}), ''), '{{ fmt }}')
 {%- endmacro %}

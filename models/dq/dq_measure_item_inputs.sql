@@ -15,7 +15,7 @@ rules as (
 measure_tables as (
     select distinct
         measure_id,
-        unnest(string_split(tables_used, ' ')) as table_name
+        {{ unnest_split('tables_used', ' ') }} as table_name
     from catalogue
     where nullif(trim(tables_used), '') is not null
 ),

@@ -78,16 +78,12 @@ item_summary as (
         sum(case when valid_pct < {{ var('dq_item_valid_target_pct') }} then 1 else 0 end) as items_below_target,
         -- ties (same share valid, same position in two tables) go to the first item name, so the result
         -- does not depend on the order rows were loaded in
-        arg_min(
-            table_name || '.' || item_name,
-            { 'pct': valid_pct, 'item_order': item_order, 'name': table_name || '.' || item_name }
-        ) as worst_item,
+        {{ arg_min_by("table_name || '.' || item_name", ['valid_pct', 'item_order', "table_name || '.' || item_name"]) }}
+            as worst_item,
         min(valid_pct) as worst_item_valid_pct,
         sum(case when invalid_count > 0 then 1 else 0 end) as items_with_invalid,
-        arg_max(
-            table_name || '.' || item_name,
-            { 'pct': invalid_pct, 'item_order': -item_order, 'name': table_name || '.' || item_name }
-        ) as worst_invalid_item,
+        {{ arg_max_by("table_name || '.' || item_name", ['invalid_pct', '-item_order', "table_name || '.' || item_name"]) }}
+            as worst_invalid_item,
         max(invalid_pct) as worst_invalid_pct
     from items_in_use
     group by provider_code, reporting_period_start
@@ -97,7 +93,7 @@ affected as (
     select
         items_in_use.provider_code,
         items_in_use.reporting_period_start,
-        string_agg(distinct measure_inputs.measure_id, ',' order by measure_inputs.measure_id) as measure_ids
+        {{ sorted_distinct_list('measure_inputs.measure_id', ',') }} as measure_ids
     from items_in_use
     inner join measure_inputs
         on

@@ -24,6 +24,8 @@ _COMMANDS: dict[str, tuple[str, str, str]] = {
     "codegen": ("iapt_warehouse.codegen", "codegen", "Generate dbt YAML from the contract and data dictionary."),
     "publish": ("iapt_warehouse.publish", "publish", "Write a month's NHS monthly activity file."),
     "report": ("iapt_warehouse.report", "report", "Write the static HTML report (make report)."),
+    "spark-build": ("iapt_warehouse.spark", "spark_build", "Run dbt on a local SparkSession (.venv-spark)."),
+    "spark-export": ("iapt_warehouse.spark", "spark_export", "Write the landing tables to Parquet for Spark."),
     "synth": ("iapt_warehouse.synth.cli", "synth", "Write synthetic submission packages."),
     "validate": ("iapt_warehouse.gx.cli", "validate", "Run the Great Expectations suites on the warehouse."),
 }

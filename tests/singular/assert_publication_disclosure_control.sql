@@ -35,7 +35,7 @@ select * from joined -- noqa: AM04
 where
     (
         group_type = 'England' and statistic in ('count', 'sum')
-        and measure_value_suppressed != cast(cast(measure_value as bigint) as varchar)
+        and measure_value_suppressed != cast(cast(measure_value as bigint) as {{ dbt.type_string() }})
     )
     or (
         group_type != 'England' and statistic in ('count', 'sum')
@@ -53,7 +53,10 @@ where
         group_type != 'England' and statistic = 'percentage'
         and (
             ((numerator < 5 or denominator < 5) and measure_value_suppressed != '*')
-            or (numerator >= 5 and denominator >= 5 and not regexp_full_match(measure_value_suppressed, '[0-9]+'))
+            or (
+                numerator >= 5 and denominator >= 5
+                and not {{ regexp_full_match('measure_value_suppressed', "'[0-9]+'") }}
+            )
         )
     )
     or (
@@ -63,7 +66,7 @@ where
             or (
                 base_count >= 5
                 and measure_value is not null
-                and not regexp_full_match(measure_value_suppressed, '-?[0-9]+\.[0-9]')
+                and not {{ regexp_full_match('measure_value_suppressed', "'-?[0-9]+[.][0-9]'") }}
             )
         )
     )

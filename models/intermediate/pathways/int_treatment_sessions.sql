@@ -43,7 +43,7 @@ iet_sessions as (
         'iet_log' as session_source,
         iet_versions.iet_log_key as session_record_key,
         iet_versions.log_start_date as session_date,
-        cast(null as varchar) as session_time,
+        cast(null as {{ dbt.type_string() }}) as session_time,
         iet_versions.duration_minutes as iet_duration_minutes
     from pathways
     inner join iet_versions

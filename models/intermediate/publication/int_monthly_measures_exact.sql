@@ -224,10 +224,22 @@ measured as (
         or (not measure_list.is_quarterly and wide.has_month_pathways)
 ),
 
-{# percentages from the exact counts of their numerator and denominator measures #}
-percentages as (
-    {% set percentage_definitions = definitions | selectattr('stat', 'equalto', 'percentage') | list %}
-    {% for d in percentage_definitions %}
+{# the percentage measures: numerator, denominator and the measure subtracted from it (if any) #}
+percentage_list as (
+    {% for d in definitions | selectattr('stat', 'equalto', 'percentage') %}
+    select
+        '{{ d.id }}' as measure_id,
+        '{{ d.num }}' as numerator_id,
+        '{{ d.den }}' as denominator_id,
+        {% if d.den_minus %}'{{ d.den_minus }}'{% else %}cast(null as {{ dbt.type_string() }}){% endif %} as subtracted_id  -- noqa: LT05
+    {% if not loop.last %}
+    union all
+    {% endif %}
+    {% endfor %}
+),
+
+{# percentages from the exact counts of their numerator and denominator measures, in one join #}
+percentage_parts as (
     select
         numerators.reporting_period_start,
         numerators.reporting_period_end,
@@ -236,37 +248,48 @@ percentages as (
         numerators.org_name1,
         numerators.org_code2,
         numerators.org_name2,
-        '{{ d.id }}' as measure_id,
-        'percentage' as statistic,
-        {% set denominator = 'denominators.measure_value' ~ (' - subtracted.measure_value' if d.den_minus else '') %}
+        percentage_list.measure_id,
+        numerators.measure_value as numerator_value,
         case
-            when {{ denominator }} > 0 then numerators.measure_value * 100.0 / ({{ denominator }})
-        end as measure_value,
-        cast(numerators.measure_value as bigint) as numerator,
-        cast({{ denominator }} as bigint) as denominator,
-        cast({{ denominator }} as bigint) as base_count
-    from measured as numerators
+            when percentage_list.subtracted_id is null then denominators.measure_value
+            else denominators.measure_value - subtracted.measure_value
+        end as denominator_value
+    from percentage_list
+    inner join measured as numerators
+        on percentage_list.numerator_id = numerators.measure_id
     inner join measured as denominators
         on
             numerators.reporting_period_start = denominators.reporting_period_start
             and numerators.group_type = denominators.group_type
             and numerators.org_code1 = denominators.org_code1
             and numerators.org_code2 = denominators.org_code2
-            and denominators.measure_id = '{{ d.den }}'
-    {% if d.den_minus %}
-    inner join measured as subtracted
+            and percentage_list.denominator_id = denominators.measure_id
+    left join measured as subtracted
         on
             numerators.reporting_period_start = subtracted.reporting_period_start
             and numerators.group_type = subtracted.group_type
             and numerators.org_code1 = subtracted.org_code1
             and numerators.org_code2 = subtracted.org_code2
-            and subtracted.measure_id = '{{ d.den_minus }}'
-    {% endif %}
-    where numerators.measure_id = '{{ d.num }}'
-    {% if not loop.last %}
-    union all
-    {% endif %}
-    {% endfor %}
+            and percentage_list.subtracted_id = subtracted.measure_id
+    where percentage_list.subtracted_id is null or subtracted.measure_id is not null
+),
+
+percentages as (
+    select
+        reporting_period_start,
+        reporting_period_end,
+        group_type,
+        org_code1,
+        org_name1,
+        org_code2,
+        org_name2,
+        measure_id,
+        'percentage' as statistic,
+        case when denominator_value > 0 then numerator_value * 100.0 / denominator_value end as measure_value,
+        cast(numerator_value as bigint) as numerator,
+        cast(denominator_value as bigint) as denominator,
+        cast(denominator_value as bigint) as base_count
+    from percentage_parts
 ),
 
 final as (

@@ -42,7 +42,7 @@ unknown as (
     select
         submitted_providers.org_code_provider,
         {{ unknown_org_name() }} as provider_name,
-        cast(null as varchar) as provider_status,
+        cast(null as {{ dbt.type_string() }}) as provider_status,
         cast(null as date) as provider_start_date,
         cast(null as date) as provider_end_date,
         {{ unknown_org_code() }} as icb_code,

@@ -26,11 +26,11 @@ code_list_codes as (
             '{{ code_list.seed }}' as code_list,
             '{{ code_list.column }}' as code_list_column,
             {% if code_list.versioned -%}
-                cast(listed.dataset_version as varchar) as dataset_version,
+                cast(listed.dataset_version as {{ dbt.type_string() }}) as dataset_version,
             {%- else -%}
                 versions.dataset_version,
             {%- endif %}
-            cast(listed.{{ code_list.column }} as varchar) as code
+            cast(listed.{{ code_list.column }} as {{ dbt.type_string() }}) as code
         from {{ ref(code_list.seed) }} as listed
         {% if not code_list.versioned -%}
             cross join versions
@@ -61,16 +61,7 @@ submitted_values as (
             _submission_id as submission_id,
             '{{ table.dataset_version }}' as dataset_version,
             '{{ table.table_name }}' as table_name,
-            unnest([
-                {% for column in table.columns -%}
-                    '{{ column }}'{% if not loop.last %},{% endif %}
-                {% endfor -%}
-            ]) as column_name,
-            unnest([
-                {% for column in table.columns -%}
-                    {{ column }}{% if not loop.last %},{% endif %}
-                {% endfor -%}
-            ]) as raw_value
+            {{ unpivot_columns(table.columns, 'column_name', 'raw_value') }}
         from {{ source('landing', table.landing_table) }}
         where {{ incremental_submissions('_submission_id') }}
         {% if not loop.last %}union all{% endif %}
@@ -107,7 +98,8 @@ judged_inputs as (
             or submitted_values.raw_value = {{ normalise_code('submitted_values.raw_value', 'rules.code_width') }}
         ) as is_as_specified,
         case
-            when rules.check_kind = 'nhs_number' then regexp_replace(trim(submitted_values.raw_value), '[ -]', '', 'g')
+            when rules.check_kind = 'nhs_number'
+                then {{ replace_all('trim(submitted_values.raw_value)', "'[ -]'", "''") }}
         end as nhs_digits
     from submitted_values
     inner join rules
@@ -125,7 +117,7 @@ judged as (
         judged_inputs.item_name,
         case
             when judged_inputs.is_missing then 'missing'
-            when list_contains(string_split(judged_inputs.default_codes, '|'), judged_inputs.normalised_value)
+            when {{ split_contains('judged_inputs.default_codes', '|', 'judged_inputs.normalised_value') }}
                 then 'default'
             when judged_inputs.check_kind = 'code_list'
                 then
@@ -138,9 +130,9 @@ judged as (
             when judged_inputs.check_kind = 'values'
                 then
                     case
-                        when not list_contains(
-                            string_split(judged_inputs.valid_values, '|'), judged_inputs.normalised_value
-                        ) then 'invalid'
+                        when
+                            not {{ split_contains('judged_inputs.valid_values', '|', 'judged_inputs.normalised_value') }}  -- noqa: LT05
+                            then 'invalid'
                         when judged_inputs.is_as_specified then 'valid'
                         else 'invalid_format'
                     end
@@ -163,7 +155,8 @@ judged as (
             when judged_inputs.check_kind in ('date', 'time', 'timestamp')
                 then
                     case
-                        when regexp_full_match(judged_inputs.raw_value, judged_inputs.format_pattern) then 'valid'
+                        when {{ regexp_full_match('judged_inputs.raw_value', 'judged_inputs.format_pattern') }}
+                            then 'valid'
                         else 'invalid'
                     end
             else 'valid'

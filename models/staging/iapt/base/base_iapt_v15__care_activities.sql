@@ -17,14 +17,14 @@ unpivoted as (
             reporting_period_end,
             {{ dbt.concat(['trim(appointmentid)', "'|" ~ loop.index ~ "'"]) }} as care_activity_id,
             trim(appointmentid) as care_contact_id,
-            cast(null as varchar) as care_professional_id,
+            cast(null as {{ dbt.type_string() }}) as care_professional_id,
             trim({{ column }}) as therapy_code,
             cast(null as integer) as duration_minutes,
-            cast(null as varchar) as find_scheme_code,
-            cast(null as varchar) as finding_code,
-            cast(null as varchar) as observation_code,
-            cast(null as varchar) as observation_value,
-            cast(null as varchar) as observation_unit
+            cast(null as {{ dbt.type_string() }}) as find_scheme_code,
+            cast(null as {{ dbt.type_string() }}) as finding_code,
+            cast(null as {{ dbt.type_string() }}) as observation_code,
+            cast(null as {{ dbt.type_string() }}) as observation_value,
+            cast(null as {{ dbt.type_string() }}) as observation_unit
         from appointments
         where nullif(trim({{ column }}), '') is not null
         {% if not loop.last %}union all{% endif %}

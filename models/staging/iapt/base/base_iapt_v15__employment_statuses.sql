@@ -29,18 +29,18 @@ with_patient as (
         appointments.reporting_period_end,
         {{ parse_submitted_date('appointments.appointment', '1.5') }} as recorded_date,
         {{ normalise_code('appointments.empstatus', 2) }} as employ_status_code,
-        cast(null as varchar) as week_hours_worked_code,
-        cast(null as varchar) as self_employed_indicator,
-        cast(null as varchar) as sickness_absence_indicator,
+        cast(null as {{ dbt.type_string() }}) as week_hours_worked_code,
+        cast(null as {{ dbt.type_string() }}) as self_employed_indicator,
+        cast(null as {{ dbt.type_string() }}) as sickness_absence_indicator,
         upper(trim(appointments.sickpay)) as statutory_sick_pay_indicator,
-        cast(null as varchar) as benefit_indicator,
-        cast(null as varchar) as jsa_indicator,
-        cast(null as varchar) as esa_indicator,
-        cast(null as varchar) as universal_credit_indicator,
-        cast(null as varchar) as pip_indicator,
-        cast(null as varchar) as other_benefit_indicator,
-        cast(null as varchar) as employment_support_indicator,
-        cast(null as varchar) as employment_support_referral
+        cast(null as {{ dbt.type_string() }}) as benefit_indicator,
+        cast(null as {{ dbt.type_string() }}) as jsa_indicator,
+        cast(null as {{ dbt.type_string() }}) as esa_indicator,
+        cast(null as {{ dbt.type_string() }}) as universal_credit_indicator,
+        cast(null as {{ dbt.type_string() }}) as pip_indicator,
+        cast(null as {{ dbt.type_string() }}) as other_benefit_indicator,
+        cast(null as {{ dbt.type_string() }}) as employment_support_indicator,
+        cast(null as {{ dbt.type_string() }}) as employment_support_referral
     from appointments
     inner join referrals
         on

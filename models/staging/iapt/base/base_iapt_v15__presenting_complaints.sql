@@ -15,7 +15,7 @@ renamed as (
         reporting_period_end,
         trim(serviceid) as service_request_id,
         upper(replace(trim(provdiag), '.', '')) as presenting_complaint_code,
-        cast(null as varchar) as find_scheme_code,
+        cast(null as {{ dbt.type_string() }}) as find_scheme_code,
         'P' as code_significance,
         reporting_period_end as presenting_complaint_date,
         {{ dbt.concat(['trim(serviceid)', "'|ProvDiag'"]) }} as record_id

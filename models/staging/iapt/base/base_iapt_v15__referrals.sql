@@ -24,7 +24,7 @@ renamed as (
         {{ normalise_code('endcode', 2) }} as end_code,
         {{ parse_submitted_date('enddate', '1.5') }} as discharge_date,
         {{ parse_submitted_date('onsetdate', '1.5') }} as onset_date,
-        cast(null as varchar) as previous_diagnosis_indicator,
+        cast(null as {{ dbt.type_string() }}) as previous_diagnosis_indicator,
         upper(trim(recurind)) as recurrence_indicator_v15,
         {{ parse_submitted_date('optindate', '1.5') }} as opt_in_date_v15,
         upper(trim(servreqaccind)) as service_request_accepted_v15,

@@ -17,7 +17,7 @@ renamed as (
         trim(carecontactid) as care_contact_id,
         trim(careperslocalid) as care_professional_id,
         trim(codeprocandprocstatus) as therapy_code,
-        cast(try_cast(trim(clincontactdurofcareact) as double) as integer) as duration_minutes,
+        {{ double_to_integer("try_cast(trim(clincontactdurofcareact) as double)") }} as duration_minutes,
         {{ normalise_code('findschemeinuse', 2) }} as find_scheme_code,
         trim(codefind) as finding_code,
         trim(codeobs) as observation_code,

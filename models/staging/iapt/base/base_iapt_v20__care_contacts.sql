@@ -20,7 +20,7 @@ renamed as (
         {{ normalise_code('attendordnacode', 1) }} as attend_code,
         {{ normalise_code('apptype', 2) }} as app_type_code,
         {{ normalise_code('consmediumused', 2) }} as cons_medium_code,
-        cast(try_cast(trim(clincontdurofcarecont) as double) as integer) as duration_minutes,
+        {{ double_to_integer("try_cast(trim(clincontdurofcarecont) as double)") }} as duration_minutes,
         upper(trim(iaptltcserviceind)) as ltc_service_indicator,
         nullif(trim(intenabledtherprog), '') as iet_programme,
         {{ normalise_code('carecontpatientthermode', 1) }} as therapy_mode_code,
@@ -29,15 +29,15 @@ renamed as (
         {{ normalise_code('psychmed', 2) }} as psychotropic_medication_code,
         upper(trim(orgidcomm)) as org_code_commissioner,
         upper(trim(cancellation)) as cancellation_code,
-        cast(try_cast(trim(numgrouptherparticipants) as double) as integer) as group_participants,
-        cast(try_cast(trim(numgrouptherfacilitators) as double) as integer) as group_facilitators,
+        {{ double_to_integer("try_cast(trim(numgrouptherparticipants) as double)") }} as group_participants,
+        {{ double_to_integer("try_cast(trim(numgrouptherfacilitators) as double)") }} as group_facilitators,
         upper(trim(actloctypecode)) as activity_location_type_code,
         upper(trim(siteidoftreat)) as site_code_of_treatment,
-        cast(null as varchar) as step_intensity_code_v15,
-        cast(null as varchar) as primary_role_code_v15,
-        cast(null as varchar) as face_to_face_code_v15,
-        cast(null as varchar) as employment_status_code_v15,
-        cast(null as varchar) as sick_pay_indicator_v15
+        cast(null as {{ dbt.type_string() }}) as step_intensity_code_v15,
+        cast(null as {{ dbt.type_string() }}) as primary_role_code_v15,
+        cast(null as {{ dbt.type_string() }}) as face_to_face_code_v15,
+        cast(null as {{ dbt.type_string() }}) as employment_status_code_v15,
+        cast(null as {{ dbt.type_string() }}) as sick_pay_indicator_v15
     from contacts
 )
 

@@ -32,10 +32,10 @@ derived as (
         upper(trim(orgidresidenceresp)) as org_code_residence_responsibility,
         {{ normalise_code('nhsnumberstatus', 2) }} as nhs_number_status_code,
         {{ normalise_code('eduestabtypeiapt', 1) }} as education_establishment_code,
-        cast(null as varchar) as gp_code_v15,
-        cast(null as varchar) as sexual_orientation_code_v15,
-        cast(null as varchar) as religion_code_v15,
-        cast(null as varchar) as ltc_indicator_v15
+        cast(null as {{ dbt.type_string() }}) as gp_code_v15,
+        cast(null as {{ dbt.type_string() }}) as sexual_orientation_code_v15,
+        cast(null as {{ dbt.type_string() }}) as religion_code_v15,
+        cast(null as {{ dbt.type_string() }}) as ltc_indicator_v15
     from patients
 )
 

@@ -25,11 +25,11 @@ renamed as (
         {{ parse_submitted_date('servdischdate', '2.0') }} as discharge_date,
         {{ parse_submitted_date('onsetdate', '2.0') }} as onset_date,
         upper(trim(prevdiagcondind)) as previous_diagnosis_indicator,
-        cast(null as varchar) as recurrence_indicator_v15,
+        cast(null as {{ dbt.type_string() }}) as recurrence_indicator_v15,
         cast(null as date) as opt_in_date_v15,
-        cast(null as varchar) as service_request_accepted_v15,
-        cast(null as varchar) as org_code_provider_stepped_to_v15,
-        cast(null as varchar) as care_cluster_code_v15
+        cast(null as {{ dbt.type_string() }}) as service_request_accepted_v15,
+        cast(null as {{ dbt.type_string() }}) as org_code_provider_stepped_to_v15,
+        cast(null as {{ dbt.type_string() }}) as care_cluster_code_v15
     from referrals
 )
 
