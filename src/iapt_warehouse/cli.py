@@ -22,6 +22,11 @@ _COMMANDS: dict[str, tuple[str, str, str]] = {
     "load": ("iapt_warehouse.landing.cli", "load", "Load submission packages into the landing layer."),
     "codegen": ("iapt_warehouse.codegen", "codegen", "Generate dbt YAML from the contract and data dictionary."),
     "publish": ("iapt_warehouse.publish", "publish", "Write a month's NHS monthly activity file."),
+    "publish-db": (
+        "iapt_warehouse.publish_db",
+        "publish_db",
+        "Build into a staging copy of the warehouse; publish it by atomic rename.",
+    ),
     "synth": ("iapt_warehouse.synth.cli", "synth", "Write synthetic submission packages."),
     "validate": ("iapt_warehouse.gx.cli", "validate", "Run the Great Expectations suites on the warehouse."),
 }

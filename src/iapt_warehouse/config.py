@@ -69,11 +69,18 @@ def max_field_bytes() -> int:
     return _positive_int("IAPT_MAX_FIELD_BYTES", 64 * 1024)
 
 
+def load_batch_packages() -> int:
+    """Most packages loaded in one transaction (`IAPT_LOAD_BATCH_PACKAGES`, default 200): a crash loses at
+    most the batch in flight; smaller batches commit more often and load a little slower."""
+    return _positive_int("IAPT_LOAD_BATCH_PACKAGES", 200)
+
+
 def check_limits() -> None:
     """Raise ConfigError when a limit variable is set to something unusable."""
     max_package_bytes()
     max_files_per_package()
     max_field_bytes()
+    load_batch_packages()
 
 
 MAX_RECORD_BYTES = 16 * MiB  # one CSV record (a line, with its quoted fields); longer rejects the file

@@ -10,7 +10,6 @@ import sys
 from pathlib import Path
 
 import duckdb
-import pytest
 
 from iapt_warehouse.gx import engine, project
 
@@ -119,24 +118,6 @@ def test_built_warehouse_passes_and_a_broken_invariant_fails_naming_provider_mon
         f" month {pmonth:%Y-%m}, item outcome flag: 1 unexpected"
     ) in bad.stdout
     assert "2 failed (error)" in bad.stdout
-
-
-@pytest.fixture(scope="session")
-def demo(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
-    """(warehouse, synthetic data dir) of the demo data: `make test` passes the one it built, else build one."""
-    db_env, data_env = os.environ.get("IAPT_TEST_DEMO_DB"), os.environ.get("IAPT_TEST_DEMO_DATA")
-    if db_env and data_env and Path(db_env).is_file():
-        return Path(db_env), Path(data_env)
-    work = tmp_path_factory.mktemp("gxdemo")
-    db, data = work / "iapt.duckdb", work / "data"
-    env = {**os.environ, "IAPT_DUCKDB_PATH": str(db), "DBT_PROFILES_DIR": str(REPO)}
-    env.setdefault("IAPT_PSEUDO_KEY", "test-key-for-pseudonymisation-0123456789abcdef")
-    subprocess.run([str(BIN / "iapt"), "synth", str(data), "--scale", "demo", "--seed", "42"], env=env, check=True)
-    assert subprocess.run([str(BIN / "iapt"), "load", str(data)], env=env, capture_output=True).returncode in (0, 1)
-    dbt = [str(BIN / "dbt"), "build", "--target-path", str(work / "target"), "--log-path", str(work / "logs")]
-    built = subprocess.run(dbt, env=env, cwd=REPO, capture_output=True, text=True)
-    assert built.returncode == 0, built.stdout[-3000:]
-    return db, data
 
 
 def test_demo_data_passes_with_warnings_naming_the_injected_defects(demo: tuple[Path, Path]) -> None:

@@ -36,7 +36,6 @@ from iapt_warehouse.landing.packages import CsvFile, Package, PackageRef, discov
 from iapt_warehouse.landing.schema import quote
 
 BATCH_MAX_BYTES = 512 * 1024**2
-BATCH_MAX_PACKAGES = 200
 VALUE_WIDTH = 200
 CSV_OPTIONS = (
     "auto_detect = false, header = true, delim = ',', quote = '\"', escape = '\"',"
@@ -130,6 +129,7 @@ def load(
         }
         batch: list[Package] = []
         batch_bytes = 0
+        batch_packages = config.load_batch_packages()
 
         def flush() -> None:
             nonlocal batch, batch_bytes
@@ -160,7 +160,7 @@ def load(
             else:
                 batch.append(package)
                 batch_bytes += package.total_bytes
-                if batch_bytes >= BATCH_MAX_BYTES or len(batch) >= BATCH_MAX_PACKAGES:
+                if batch_bytes >= BATCH_MAX_BYTES or len(batch) >= batch_packages:
                     flush()
             if on_progress:
                 on_progress(done, len(refs))
@@ -355,7 +355,7 @@ def _csv_error(file_name: str, exc: Exception) -> str:
     extra = next((ln for ln in lines if ln.startswith("Expected Number of Columns")), "")
     if "maximum line size" in str(exc).lower():
         return (
-            f"{file_name}: {detail.replace('CSV Error on Line', 'the record on line')} is longer than"
+            f"{file_name}: {detail.replace('CSV Error on Line:', 'the record on line')} is longer than"
             f" {config.MAX_RECORD_BYTES:,} bytes, the record size limit; look for a quote that is never closed"
         )
     if "unicode" in str(exc).lower():
