@@ -388,6 +388,30 @@ CASES: list[Case] = [
         status="late",
     ),
     Case("thousands-of-rows", "6,000 extra care contacts (a larger file)", "loaded", big_package),
+    Case(
+        "nul-byte-in-field",
+        "a NUL byte inside a field (valid UTF-8: stored as sent)",
+        "loaded",
+        raw_case(
+            {
+                "IDS201CareContact.csv": contacts(
+                    "C1,R1,2020-09-10,01,a\x00b", columns=CONTACT_COLUMNS + ",SiteIDOfTreat"
+                )
+            }
+        ),
+    ),
+    Case(
+        "unicode-controls",
+        "right-to-left override and zero-width characters in a field",
+        "loaded",
+        raw_case(
+            {
+                "IDS201CareContact.csv": contacts(
+                    "C1,R1,2020-09-10,01,\u202eevil\u200b", columns=CONTACT_COLUMNS + ",SiteIDOfTreat"
+                )
+            }
+        ),
+    ),
     Case("sent-twice", "the same content again under another name", "already loaded", sent_twice),
     # --- rows rejected, the rest loads
     Case(

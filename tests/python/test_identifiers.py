@@ -67,14 +67,15 @@ def submitted_identifiers(con: duckdb.DuckDBPyConnection) -> Submitted:
     return Submitted(frozenset(nhs), frozenset(postcodes), frozenset(dates))
 
 
-def classify(value: str, birth_dates: frozenset[str]) -> str | None:
+def classify(value: str) -> str | None:
     if re.match(NHS_SHAPE, value) and pseudo.valid_nhs_number(value.strip()):
         return "NHS number"
     if re.match(POSTCODE, value):
         return "full postcode"
-    if value.strip()[:10] in birth_dates:
-        return "date of birth"
     return None
+
+
+DOB_SHARE = 0.5  # a column is a date-of-birth column when at least this share of its dates are birth dates
 
 
 def scan_warehouse(con: duckdb.DuckDBPyConnection, birth_dates: frozenset[str]) -> list[Finding]:
@@ -100,10 +101,27 @@ def scan_warehouse(con: duckdb.DuckDBPyConnection, birth_dates: frozenset[str]) 
             ) where {shape}
             """
         ).fetchall()
+        dates: dict[str, set[str]] = {}
         for column, value in rows:
-            kind = classify(value, birth_dates)
+            kind = classify(value)
             if kind:
                 findings.append(Finding(f"{schema}.{table}", column, kind, value))
+            elif re.match(DATE, value):
+                dates.setdefault(column, set()).add(value.strip()[:10])
+        # Dates of birth: thousands of patients' birth dates cover a good share of all days, so a single
+        # date that equals someone's birth date is chance (a GP registration date, a provider's start
+        # date). A column is flagged when its name says birth, or when at least half of its dates are.
+        for column, values in dates.items():
+            born = sorted(values & birth_dates)
+            if born and len(born) >= DOB_SHARE * len(values):
+                findings.append(Finding(f"{schema}.{table}", column, "date of birth", born[0]))
+        for (column,) in con.execute(
+            "select column_name from information_schema.columns where table_schema = ? and table_name = ?"
+            " and regexp_matches(lower(column_name), '(birth|^dob$|_dob$|^dob_)')"
+            " and not regexp_matches(lower(column_name), 'birth_(year|decade)')",
+            [schema, table],
+        ).fetchall():
+            findings.append(Finding(f"{schema}.{table}", column, "date-of-birth column", ""))
     return findings
 
 
@@ -142,6 +160,11 @@ def test_the_scanner_finds_planted_identifiers(tmp_path: Path) -> None:
         " ('9434765919', 'x', null::date, 1), ('943 476 5919', 'LS1 4AP', date '1980-05-17', 2),"
         " ('9434765918', 'LS1', date '2020-05-17', 3)) as t(nhs, postcode, born, n)"
     )
+    con.execute(  # one birth date among many other dates is chance, not a leak; a birth column is a leak
+        "create table marts.not_leaky as select date '2020-01-01' + range::int as d, 1 as birth_year"
+        " from range(10) union all select date '1980-05-17', 1"
+    )
+    con.execute("create table marts.renamed as select null::date as person_birth_date")
     submitted = submitted_identifiers(con)
     found = {(f.column, f.kind, f.value) for f in scan_warehouse(con, submitted.birth_dates)}
     con.close()
@@ -150,6 +173,7 @@ def test_the_scanner_finds_planted_identifiers(tmp_path: Path) -> None:
         ("nhs", "NHS number", "943 476 5919"),
         ("postcode", "full postcode", "LS1 4AP"),
         ("born", "date of birth", "1980-05-17"),
+        ("person_birth_date", "date-of-birth column", ""),
     }  # 9434765918 fails modulus 11; LS1 is a district; 2020-05-17 is no one's birth date
     leaky = tmp_path / "export.csv"
     leaky.write_text("a,b,c\n9434765919,LS1 4AP,17/05/1980\n9434765918,LS1,2020-05-17\n")
