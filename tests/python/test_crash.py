@@ -43,6 +43,8 @@ ENV = {
     "IAPT_LOAD_BATCH_PACKAGES": str(BATCH),
     "IAPT_PSEUDO_KEY": TEST_KEY,
     "DBT_PROFILES_DIR": str(REPO),
+    "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
+    "DO_NOT_TRACK": "1",
 }
 pytestmark = pytest.mark.xdist_group("crash")
 
