@@ -44,7 +44,7 @@ export DBT_PROFILES_DIR := $(CURDIR)
 export DBT_SEND_ANONYMOUS_USAGE_STATS := false
 export DO_NOT_TRACK := 1
 
-.PHONY: help install spark-env build build-spark demo-data load dbt-build validate docs report export semantic chromium test lint test-dbt test-dbt-demo test-python test-spark bench bench-loader lock clean
+.PHONY: help install spark-env build build-into build-spark demo-data load dbt-build validate docs report export semantic chromium test lint test-dbt test-dbt-demo test-python test-spark bench bench-loader lock clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -84,16 +84,20 @@ $(DEMO_DIR)/.complete: $(STAMP)
 
 demo-data: $(DEMO_DIR)/.complete ## Generate the demo synthetic submissions (build/demo-data)
 
-build: $(STAMP) ## Load DATA (default: demo data) into DB, run dbt build, iapt validate and docs (TARGET=spark: see README)
+# `make build` never writes the published DB: `iapt publish-db` copies it to a staging file
+# (warehouse/.building/iapt.duckdb), runs build-into on the copy and renames it over DB only when every
+# step succeeded (README "Reliability and security"). TARGET=spark builds on Spark instead (README).
+build: $(STAMP) ## Load DATA (default: demo data), dbt build, validate and docs into a copy of DB; publish it atomically
 	@if [ -z "$(DATA)" ]; then $(MAKE) --no-print-directory demo-data; fi
-	@$(MAKE) --no-print-directory load LOAD_DIR="$(if $(DATA),$(DATA),$(DEMO_DIR))"
 ifeq ($(TARGET),spark)
+	@$(MAKE) --no-print-directory load LOAD_DIR="$(if $(DATA),$(DATA),$(DEMO_DIR))"
 	@$(MAKE) --no-print-directory build-spark
 	@echo
 	@echo "Spark warehouse: $(abspath $(SPARK_WAREHOUSE))  (Parquet, one folder per table: <schema>.db/<table>)"
 	@echo "note: iapt validate (Great Expectations) and the docs site run on the DuckDB build only"
 else
-	@$(MAKE) --no-print-directory dbt-build validate docs
+	$(BIN)/iapt publish-db --db "$(DB)" -- $(MAKE) --no-print-directory build-into DB={db} \
+		LOAD_DIR="$(if $(DATA),$(DATA),$(DEMO_DIR))"
 	@echo
 	@echo "Warehouse: $(abspath $(DB))  (open it read-only from BI tools and notebooks)"
 	@echo "Docs:      $(abspath $(SITE)/index.html)  (offline site: dbt docs, GX Data Docs, data-quality statements)"
@@ -103,6 +107,10 @@ endif
 build-spark: $(STAMP) $(SPARK_STAMP)
 	$(BIN)/iapt spark-export --db "$(DB)" --out $(SPARK_LANDING)
 	$(SPARK_BIN)/iapt spark-build --landing $(SPARK_LANDING) --warehouse $(SPARK_WAREHOUSE) build
+
+build-into: $(STAMP) ## (used by build) load LOAD_DIR into DB, dbt build, validate, docs: no atomic publish
+	@$(MAKE) --no-print-directory load
+	@$(MAKE) --no-print-directory dbt-build validate docs
 
 load: $(STAMP)
 	@rc=0; IAPT_DUCKDB_PATH="$(DB)" $(BIN)/iapt load "$(LOAD_DIR)" || rc=$$?; \

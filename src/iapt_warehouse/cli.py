@@ -23,6 +23,11 @@ _COMMANDS: dict[str, tuple[str, str, str]] = {
     "load": ("iapt_warehouse.landing.cli", "load", "Load submission packages into the landing layer."),
     "codegen": ("iapt_warehouse.codegen", "codegen", "Generate dbt YAML from the contract and data dictionary."),
     "publish": ("iapt_warehouse.publish", "publish", "Write a month's NHS monthly activity file."),
+    "publish-db": (
+        "iapt_warehouse.publish_db",
+        "publish_db",
+        "Build into a staging copy of the warehouse; publish it by atomic rename.",
+    ),
     "report": ("iapt_warehouse.report", "report", "Write the static HTML report (make report)."),
     "spark-build": ("iapt_warehouse.spark", "spark_build", "Run dbt on a local SparkSession (.venv-spark)."),
     "spark-export": ("iapt_warehouse.spark", "spark_export", "Write the landing tables to Parquet for Spark."),

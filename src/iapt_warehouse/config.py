@@ -27,3 +27,61 @@ def duckdb_threads() -> int:
     """DuckDB `threads` (`IAPT_DUCKDB_THREADS`, default: the machine's cores)."""
     value = os.environ.get("IAPT_DUCKDB_THREADS")
     return int(value) if value else (os.cpu_count() or 2)
+
+
+# --------------------------------------------------------------------------------------- loader limits
+# Documented in README "Limits" and docs/reliability.md; each is enforced by the loader with a message
+# that names the limit and the variable that raises it.
+
+MiB = 1024**2
+
+
+class ConfigError(ValueError):
+    """An environment variable holds a value the warehouse cannot use (exit code 2, no traceback)."""
+
+
+def _positive_int(variable: str, default: int) -> int:
+    raw = os.environ.get(variable, "").strip().replace("_", "")
+    if not raw:
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        raise ConfigError(f"{variable}={raw[:40]!r} is not a whole number") from None
+    if value <= 0:
+        raise ConfigError(f"{variable}={value} must be greater than 0")
+    return value
+
+
+def max_package_bytes() -> int:
+    """Largest package, uncompressed (`IAPT_MAX_PACKAGE_BYTES`, default 8 GiB)."""
+    return _positive_int("IAPT_MAX_PACKAGE_BYTES", 8 * 1024**3)
+
+
+def max_files_per_package() -> int:
+    """Most files (or zip entries) in one package (`IAPT_MAX_FILES_PER_PACKAGE`, default 64)."""
+    return _positive_int("IAPT_MAX_FILES_PER_PACKAGE", 64)
+
+
+def max_field_bytes() -> int:
+    """Longest single field, in UTF-8 bytes (`IAPT_MAX_FIELD_BYTES`, default 64 KiB). No item of either
+    version is longer than a few dozen characters; a longer field rejects its row (rule field_too_long)."""
+    return _positive_int("IAPT_MAX_FIELD_BYTES", 64 * 1024)
+
+
+def load_batch_packages() -> int:
+    """Most packages loaded in one transaction (`IAPT_LOAD_BATCH_PACKAGES`, default 200): a crash loses at
+    most the batch in flight; smaller batches commit more often and load a little slower."""
+    return _positive_int("IAPT_LOAD_BATCH_PACKAGES", 200)
+
+
+def check_limits() -> None:
+    """Raise ConfigError when a limit variable is set to something unusable."""
+    max_package_bytes()
+    max_files_per_package()
+    max_field_bytes()
+    load_batch_packages()
+
+
+MAX_RECORD_BYTES = 16 * MiB  # one CSV record (a line, with its quoted fields); longer rejects the file
+MAX_ZIP_RATIO = 200  # uncompressed / compressed per zip entry; CSV compresses about 10:1, zip bombs 1000:1

@@ -16,6 +16,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from iapt_warehouse import config
+from iapt_warehouse.config import ConfigError
 from iapt_warehouse.landing.loader import LoaderError, LoadReport, PackageOutcome
 from iapt_warehouse.landing.loader import load as load_packages
 from iapt_warehouse.landing.packages import UsageError
@@ -70,7 +71,7 @@ def load(paths: tuple[Path, ...], db: Path | None, quiet: bool) -> None:
                 on_package=on_package,
                 on_progress=lambda done, total: progress.update(task, completed=done, total=total),
             )
-    except (UsageError, LoaderError) as exc:
+    except (UsageError, LoaderError, ConfigError) as exc:
         errors.print(f"[red]error:[/] {escape(str(exc))}")
         sys.exit(2)
     _print_summary(console, report, target)

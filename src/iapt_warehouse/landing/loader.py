@@ -7,6 +7,7 @@ batch fails, its packages are retried one at a time so that one bad package neve
 
 Row-level rules (structural, as NHS Digital applies on submission; codes and ranges are *not* checked
 here, they load and become data-quality findings):
+  field_too_long a field is longer than the field size limit (config.max_field_bytes)
   missing_item   a key or required item is empty
   bad_date       a date, time or timestamp is not in its version's format, or is not a real date
   bad_number     a numeric item is not a finite number
@@ -35,11 +36,10 @@ from iapt_warehouse.landing.packages import CsvFile, Package, PackageRef, discov
 from iapt_warehouse.landing.schema import quote
 
 BATCH_MAX_BYTES = 512 * 1024**2
-BATCH_MAX_PACKAGES = 200
 VALUE_WIDTH = 200
 CSV_OPTIONS = (
     "auto_detect = false, header = true, delim = ',', quote = '\"', escape = '\"',"
-    " strict_mode = true, max_line_size = 16777216"
+    f" strict_mode = true, max_line_size = {int(config.MAX_RECORD_BYTES)}"
 )
 
 
@@ -116,6 +116,7 @@ def load(
     on_progress: Callable[[int, int], None] | None = None,
 ) -> LoadReport:
     """Load every package found under `paths` into the warehouse file `db`."""
+    config.check_limits()  # a bad limit in the environment stops here, before anything is opened
     refs = discover(paths)
     con = connect(db)
     report = LoadReport()
@@ -128,6 +129,7 @@ def load(
         }
         batch: list[Package] = []
         batch_bytes = 0
+        batch_packages = config.load_batch_packages()
 
         def flush() -> None:
             nonlocal batch, batch_bytes
@@ -158,7 +160,7 @@ def load(
             else:
                 batch.append(package)
                 batch_bytes += package.total_bytes
-                if batch_bytes >= BATCH_MAX_BYTES or len(batch) >= BATCH_MAX_PACKAGES:
+                if batch_bytes >= BATCH_MAX_BYTES or len(batch) >= batch_packages:
                     flush()
             if on_progress:
                 on_progress(done, len(refs))
@@ -321,12 +323,12 @@ def _read_files(con: duckdb.DuckDBPyConnection, table: contract.Table, files: li
     columns_sql = ", ".join(f"{quote(c)} varchar" for c in submitted)
     con.execute(f"create or replace temp table _raw ({columns_sql}, _fi integer)")
     for columns, positions in groups.items():
-        spec = "{" + ", ".join(f"'{c}': 'VARCHAR'" for c in columns) + "}"
         try:
+            # The column names (checked against ITEM_NAME in packages.py) are bound, not formatted in.
             con.execute(
                 "insert into _raw by name select *, (?::integer[])[cast(file_index as bigint) + 1] as _fi"
-                f" from read_csv(?, columns = {spec}, {CSV_OPTIONS})",
-                [positions, [str(files[i].path) for i in positions]],
+                f" from read_csv(?, columns = ?, {CSV_OPTIONS})",
+                [positions, [str(files[i].path) for i in positions], dict.fromkeys(columns, "VARCHAR")],
             )
         except (duckdb.InvalidInputException, duckdb.ConversionException) as exc:  # the file, not our SQL
             name = files[positions[0]].path.name if len(positions) == 1 else table.file_name
@@ -351,6 +353,11 @@ def _csv_error(file_name: str, exc: Exception) -> str:
     lines = [ln.strip() for ln in str(exc).splitlines() if ln.strip()]
     detail = lines[0].replace("Invalid Input Error: ", "") if lines else type(exc).__name__
     extra = next((ln for ln in lines if ln.startswith("Expected Number of Columns")), "")
+    if "maximum line size" in str(exc).lower():
+        return (
+            f"{file_name}: {detail.replace('CSV Error on Line:', 'the record on line')} is longer than"
+            f" {config.MAX_RECORD_BYTES:,} bytes, the record size limit; look for a quote that is never closed"
+        )
     if "unicode" in str(exc).lower():
         return f"{file_name} is not UTF-8 encoded; save it as UTF-8 and resubmit ({detail})"
     return f"{file_name} is not valid CSV: {detail}{'; ' + extra if extra else ''}; check its quoting"
@@ -364,6 +371,16 @@ def _checks(table: contract.Table, submitted: list[str]) -> list[_Check]:
     def add(item: str, rule: str, reason: str, condition: str, value: str | None = None) -> None:
         checks.append(_Check(len(checks) + 1, item, rule, reason, condition, value or quote(item)))
 
+    max_field = int(config.max_field_bytes())
+    for column in submitted:
+        add(
+            column,
+            "field_too_long",
+            f"{column} is longer than {max_field:,} bytes, the field size limit (IAPT_MAX_FIELD_BYTES);"
+            " send the item's value only",
+            f"strlen({quote(column)}) > {max_field}",
+            f"left({quote(column)}, {VALUE_WIDTH})",
+        )
     for item in table.required_items:
         add(
             item.name,
@@ -437,8 +454,9 @@ def _find_rejects(
 
     Each package has one file per table, so "within the package" is "within the file" (`_fi`).
     """
-    row_checks = [c for c in checks if c.rule in {"missing_item", "bad_date", "bad_number"}]
-    later = [c for c in checks if c.rule not in {"missing_item", "bad_date", "bad_number"}]
+    row_rules = {"field_too_long", "missing_item", "bad_date", "bad_number"}
+    row_checks = [c for c in checks if c.rule in row_rules]
+    later = [c for c in checks if c.rule not in row_rules]
     row_case = "case " + " ".join(f"when {c.condition} then {c.index}" for c in row_checks) + " else 0 end"
     if not row_checks:
         row_case = "0"

@@ -25,12 +25,11 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
 
-from iapt_warehouse import contract
+from iapt_warehouse import config, contract
+from iapt_warehouse.config import MAX_ZIP_RATIO
 
-# Documented limits (README "Limits"); each can be raised from the environment.
-MAX_PACKAGE_BYTES = int(os.environ.get("IAPT_MAX_PACKAGE_BYTES", str(8 * 1024**3)))
-MAX_FILES_PER_PACKAGE = int(os.environ.get("IAPT_MAX_FILES_PER_PACKAGE", "64"))
-MAX_ZIP_RATIO = 200  # uncompressed / compressed; CSV compresses about 10:1, zip bombs 1000:1
+# The limits (package size, file count, field size) are read from iapt_warehouse.config at each load,
+# so the environment can raise them; README "Limits" documents them.
 ITEM_NAME = re.compile(r"[A-Za-z][A-Za-z0-9_]{0,63}")
 # ODS organisation codes: letters and digits (some real provider codes start with a digit, e.g. 8JX60).
 ORG_CODE = re.compile(r"[A-Za-z0-9]{3,12}")
@@ -153,7 +152,10 @@ def _hash_and_check_utf8(stream: io.BufferedIOBase, name: str, limit: int) -> tu
     while chunk := stream.read(_CHUNK):
         size += len(chunk)
         if size > limit:
-            raise PackageRejected(f"the package is larger than the {limit:,}-byte limit (reached in {name})")
+            raise PackageRejected(
+                f"the package is larger than the {config.max_package_bytes():,}-byte limit (reached in {name});"
+                " split the month's data or ask for IAPT_MAX_PACKAGE_BYTES to be raised"
+            )
         digest.update(chunk)
         try:
             decoder.decode(chunk)
@@ -181,15 +183,22 @@ def _materialise(ref: PackageRef, workroot: Path) -> tuple[Path, Path | None]:
     try:
         with archive:
             infos = [i for i in archive.infolist() if not i.is_dir()]
-            if len(infos) > MAX_FILES_PER_PACKAGE:
+            max_files, max_bytes = config.max_files_per_package(), config.max_package_bytes()
+            if len(infos) > max_files:
                 raise PackageRejected(
-                    f"the zip holds {len(infos)} files; a package holds at most {MAX_FILES_PER_PACKAGE}"
+                    f"the zip holds {len(infos)} files; a package holds at most {max_files}"
+                    " (limit IAPT_MAX_FILES_PER_PACKAGE)"
                 )
             declared = sum(i.file_size for i in infos)
-            if declared > MAX_PACKAGE_BYTES:
+            if declared > max_bytes:
                 raise PackageRejected(
-                    f"the zip declares {declared:,} bytes uncompressed, over the {MAX_PACKAGE_BYTES:,}-byte limit"
+                    f"the zip declares {declared:,} bytes uncompressed, over the {max_bytes:,}-byte package limit"
+                    " (IAPT_MAX_PACKAGE_BYTES); split the month's data or ask for the limit to be raised"
                 )
+            names = [i.filename for i in infos]
+            twice = sorted({n for n in names if names.count(n) > 1})
+            if twice:
+                raise PackageRejected(f"the zip holds {twice[0][:200]!r} more than once; send each table file once")
             for info in infos:
                 name = info.filename
                 if "/" in name or "\\" in name or name in {".", ".."} or name.startswith(".."):
@@ -197,6 +206,8 @@ def _materialise(ref: PackageRef, workroot: Path) -> tuple[Path, Path | None]:
                         f"zip entry {name[:200]!r} is not a file at the zip's root; put the table files at the"
                         " top level of the zip"
                     )
+                if (info.external_attr >> 16) & 0o170000 == 0o120000:
+                    raise PackageRejected(f"zip entry {name!r} is a symbolic link; a package holds plain files only")
                 if info.flag_bits & 0x1:
                     raise PackageRejected(f"zip entry {name!r} is encrypted; submit an unencrypted zip")
                 if info.compress_size and info.file_size / info.compress_size > MAX_ZIP_RATIO:
@@ -204,14 +215,17 @@ def _materialise(ref: PackageRef, workroot: Path) -> tuple[Path, Path | None]:
                         f"zip entry {name!r} expands {info.file_size / info.compress_size:,.0f} times; refused as"
                         " a possible zip bomb"
                     )
-            budget = MAX_PACKAGE_BYTES
+            budget = max_bytes
             for info in infos:
                 target = workdir / info.filename
                 with archive.open(info) as src, open(target, "wb") as dst:
                     while chunk := src.read(_CHUNK):
                         budget -= len(chunk)
                         if budget < 0:
-                            raise PackageRejected("the zip expands past the package size limit")
+                            raise PackageRejected(
+                                f"the zip expands past the {max_bytes:,}-byte package limit (IAPT_MAX_PACKAGE_BYTES)"
+                                " although its entries declare less; the zip is damaged or crafted"
+                            )
                         dst.write(chunk)
     except PackageRejected:
         shutil.rmtree(workdir, ignore_errors=True)
@@ -357,15 +371,22 @@ def _fallback_id(ref: PackageRef) -> str:
 
 def _identify(package: Package, folder: Path) -> None:
     entries = sorted(folder.iterdir(), key=lambda p: p.name)
-    if len(entries) > MAX_FILES_PER_PACKAGE:
-        raise PackageRejected(f"the package holds {len(entries)} files; at most {MAX_FILES_PER_PACKAGE} allowed")
+    max_files = config.max_files_per_package()
+    if len(entries) > max_files:
+        raise PackageRejected(
+            f"the package holds {len(entries)} files; at most {max_files} allowed (limit IAPT_MAX_FILES_PER_PACKAGE)"
+        )
     digest = hashlib.sha256()
-    remaining = MAX_PACKAGE_BYTES
+    remaining = config.max_package_bytes()
     for entry in entries:
         if entry.is_symlink():
             raise PackageRejected(f"{entry.name} is a symbolic link; a package holds plain files only")
         if entry.is_dir():
             raise PackageRejected(f"{entry.name} is a folder; a package holds its table files at its top level")
+        if entry.suffix.lower() != ".csv":
+            raise PackageRejected(
+                f"{entry.name[:200]} is not a table of the data set; a package holds only <Table>.csv files"
+            )
         with open(entry, "rb") as handle:
             file_digest, size = _hash_and_check_utf8(handle, entry.name, remaining)
         remaining -= size
