@@ -18,7 +18,6 @@ from iapt_warehouse.cli import cli
 REPO = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent
 TEST_KEY = "test-key-for-pseudonymisation-0123456789abcdef"
-BIN = Path(sys.executable).parent
 
 
 def load_and_build_publication(packages: Path, work: Path) -> Path:
@@ -135,21 +134,3 @@ def query(db: Path) -> Callable[..., list[tuple[Any, ...]]]:
             con.close()
 
     return run
-
-
-@pytest.fixture(scope="session")
-def demo(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
-    """(warehouse, synthetic data dir) of the demo data: `make test` passes the one it built, else build one."""
-    db_env, data_env = os.environ.get("IAPT_TEST_DEMO_DB"), os.environ.get("IAPT_TEST_DEMO_DATA")
-    if db_env and data_env and Path(db_env).is_file():
-        return Path(db_env), Path(data_env)
-    work = tmp_path_factory.mktemp("gxdemo")
-    db, data = work / "iapt.duckdb", work / "data"
-    env = {**os.environ, "IAPT_DUCKDB_PATH": str(db), "DBT_PROFILES_DIR": str(REPO)}
-    env.setdefault("IAPT_PSEUDO_KEY", "test-key-for-pseudonymisation-0123456789abcdef")
-    subprocess.run([str(BIN / "iapt"), "synth", str(data), "--scale", "demo", "--seed", "42"], env=env, check=True)
-    assert subprocess.run([str(BIN / "iapt"), "load", str(data)], env=env, capture_output=True).returncode in (0, 1)
-    dbt = [str(BIN / "dbt"), "build", "--target-path", str(work / "target"), "--log-path", str(work / "logs")]
-    built = subprocess.run(dbt, env=env, cwd=REPO, capture_output=True, text=True)
-    assert built.returncode == 0, built.stdout[-3000:]
-    return db, data
