@@ -78,12 +78,14 @@ item_summary as (
         sum(case when valid_pct < {{ var('dq_item_valid_target_pct') }} then 1 else 0 end) as items_below_target,
         -- ties (same share valid, same position in two tables) go to the first item name, so the result
         -- does not depend on the order rows were loaded in
-        {{ arg_min_by("table_name || '.' || item_name", ['valid_pct', 'item_order', "table_name || '.' || item_name"]) }}
-            as worst_item,
+        {{ arg_min_by(
+            "table_name || '.' || item_name", ['valid_pct', 'item_order', "table_name || '.' || item_name"]
+        ) }} as worst_item,
         min(valid_pct) as worst_item_valid_pct,
         sum(case when invalid_count > 0 then 1 else 0 end) as items_with_invalid,
-        {{ arg_max_by("table_name || '.' || item_name", ['invalid_pct', '-item_order', "table_name || '.' || item_name"]) }}
-            as worst_invalid_item,
+        {{ arg_max_by(
+            "table_name || '.' || item_name", ['invalid_pct', '-item_order', "table_name || '.' || item_name"]
+        ) }} as worst_invalid_item,
         max(invalid_pct) as worst_invalid_pct
     from items_in_use
     group by provider_code, reporting_period_start
