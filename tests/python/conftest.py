@@ -3,7 +3,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -18,6 +18,18 @@ from iapt_warehouse.cli import cli
 REPO = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent
 TEST_KEY = "test-key-for-pseudonymisation-0123456789abcdef"
+# Debian's Chromium for the browser tests (docs site, report); `make test` installs it when missing.
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 
 
 def load_and_build_publication(packages: Path, work: Path) -> Path:
@@ -134,3 +146,19 @@ def query(db: Path) -> Callable[..., list[tuple[Any, ...]]]:
             con.close()
 
     return run
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    """Headless Chromium through Playwright; skips without it, fails when CI=true."""
+    if not CHROMIUM.exists():
+        reason = f"{CHROMIUM} is not installed (apt-get install chromium; `make test` installs it)"
+        if os.environ.get("CI") == "true":
+            pytest.fail(reason)
+        pytest.skip(reason)
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()

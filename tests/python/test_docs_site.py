@@ -13,7 +13,6 @@ import re
 import shutil
 import subprocess
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -26,17 +25,6 @@ from iapt_warehouse.docs_site import SiteError, build_site, vendor
 from iapt_warehouse.measure_docs import MEASURE_DOCS_PATH, render_measure_docs
 
 REPO = Path(__file__).resolve().parents[2]
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 ASSETS = REPO / "docs/site_assets"
 # One xdist worker builds the stand-ins once for the whole module (`pytest -n 2 --dist loadgroup`).
 pytestmark = pytest.mark.xdist_group("docs_site")
@@ -261,21 +249,6 @@ def test_a_vendored_file_that_is_not_the_one_asked_for_fails_the_build(parts: di
     popper.write_text(popper.read_text() + "\n/* changed */\n")
     with pytest.raises(SiteError, match="does not match the integrity hash"):
         build_site(parts["db"], parts["target"], parts["gx"], tmp_path / "site", assets)
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    if not CHROMIUM.exists():
-        reason = f"{CHROMIUM} is not installed (apt-get install chromium; `make test` installs it)"
-        if os.environ.get("CI") == "true":
-            pytest.fail(reason)
-        pytest.skip(reason)
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
 
 
 class _Watch:

@@ -6,8 +6,6 @@ that every chart rendered an SVG with marks, and saves a screenshot to build/rep
 
 from __future__ import annotations
 
-import os
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -19,8 +17,6 @@ from iapt_warehouse.cli import cli
 from iapt_warehouse.report import build_report, control_limits
 
 REPO = Path(__file__).resolve().parents[2]
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking"]
 SCREENSHOT = REPO / "build/report/report.png"
 pytestmark = pytest.mark.xdist_group("demo")
 
@@ -71,21 +67,6 @@ def test_report_gives_clear_errors(tmp_path: Path) -> None:
     duckdb.connect(str(empty)).close()
     result = CliRunner().invoke(cli, ["report", "--db", str(empty), "--out", str(tmp_path / "r.html")])
     assert result.exit_code == 1 and "not fully built" in result.output
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    if not CHROMIUM.exists():
-        reason = f"{CHROMIUM} is not installed (apt-get install chromium; `make test` installs it)"
-        if os.environ.get("CI") == "true":
-            pytest.fail(reason)
-        pytest.skip(reason)
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
 
 
 def test_report_renders_offline_in_chromium(report: tuple[Path, Any], browser: Any) -> None:
