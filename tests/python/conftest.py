@@ -32,6 +32,28 @@ CHROMIUM_ARGS = [
 ]
 
 
+def landing_tables(con: duckdb.DuckDBPyConnection) -> list[str]:
+    """The landing tables of a warehouse, by name."""
+    return [
+        r[0]
+        for r in con.execute(
+            "select table_name from information_schema.tables where table_schema = 'landing' order by 1"
+        ).fetchall()
+    ]
+
+
+def landing_columns(con: duckdb.DuckDBPyConnection, table: str) -> list[str]:
+    """The columns of one landing table, in table order."""
+    return [
+        r[0]
+        for r in con.execute(
+            "select column_name from information_schema.columns where table_schema = 'landing'"
+            " and table_name = ? order by ordinal_position",
+            [table],
+        ).fetchall()
+    ]
+
+
 def load_and_build_publication(packages: Path, work: Path) -> Path:
     """Load `packages` into work/warehouse/iapt.duckdb and build the models up to the publication (no
     tests); returns the warehouse file."""

@@ -28,7 +28,7 @@ from typing import Any
 import duckdb
 import pytest
 
-from conftest import TEST_KEY
+from conftest import TEST_KEY, landing_columns, landing_tables
 from hostile_cases import base
 
 REPO = Path(__file__).resolve().parents[2]
@@ -57,18 +57,8 @@ def dump(db: Path, skip: frozenset[str] = frozenset()) -> dict[str, list[tuple[A
     con = duckdb.connect(str(db), read_only=True)
     try:
         out = {}
-        for (table,) in con.execute(
-            "select table_name from information_schema.tables where table_schema = 'landing' order by 1"
-        ).fetchall():
-            cols = [
-                r[0]
-                for r in con.execute(
-                    "select column_name from information_schema.columns where table_schema = 'landing'"
-                    " and table_name = ? order by ordinal_position",
-                    [table],
-                ).fetchall()
-                if r[0] not in VOLATILE | skip
-            ]
+        for table in landing_tables(con):
+            cols = [c for c in landing_columns(con, table) if c not in VOLATILE | skip]
             select = ", ".join(f'"{c}"' for c in cols)
             out[table] = con.execute(f"select {select} from landing.{table} order by all").fetchall()
         return out
@@ -143,15 +133,7 @@ def dump_subset(big_load: dict[str, Any], sids: set[str]) -> dict[str, list[tupl
     try:
         sid_column = {}
         for table in full:
-            names = [
-                r[0]
-                for r in con.execute(
-                    "select column_name from information_schema.columns where table_schema = 'landing'"
-                    " and table_name = ? order by ordinal_position",
-                    [table],
-                ).fetchall()
-                if r[0] not in VOLATILE | {"status"}
-            ]
+            names = [c for c in landing_columns(con, table) if c not in VOLATILE | {"status"}]
             sid_column[table] = names.index("submission_id" if "submission_id" in names else "_submission_id")
     finally:
         con.close()

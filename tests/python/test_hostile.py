@@ -22,6 +22,7 @@ from typing import Any
 import duckdb
 import pytest
 
+from conftest import landing_columns, landing_tables
 from hostile_cases import CASES, DOC, Case, base, case_dir_name, render
 from iapt_warehouse.landing import loader
 
@@ -44,15 +45,6 @@ def iapt(args: list[str], env: dict[str, str]) -> Run:
     return Run(subprocess.run([str(exe), *args], capture_output=True, text=True, env=full, timeout=300))
 
 
-def landing_tables(con: duckdb.DuckDBPyConnection) -> list[str]:
-    return [
-        r[0]
-        for r in con.execute(
-            "select table_name from information_schema.tables where table_schema = 'landing' order by 1"
-        ).fetchall()
-    ]
-
-
 def snapshot(con: duckdb.DuckDBPyConnection, sid: str, columns: dict[str, list[str]] | None = None) -> dict[str, Any]:
     """Every landing row of submission `sid` (on the columns of `columns`, when given), and the relations."""
     out: dict[str, Any] = {
@@ -61,14 +53,7 @@ def snapshot(con: duckdb.DuckDBPyConnection, sid: str, columns: dict[str, list[s
         ).fetchall()
     }
     for table in landing_tables(con):
-        cols = (columns or {}).get(table) or [
-            r[0]
-            for r in con.execute(
-                "select column_name from information_schema.columns where table_schema = 'landing'"
-                " and table_name = ? order by ordinal_position",
-                [table],
-            ).fetchall()
-        ]
+        cols = (columns or {}).get(table) or landing_columns(con, table)
         key = "submission_id" if table in {"submissions", "submission_files", "rejections"} else "_submission_id"
         select = ", ".join(f'"{c}"' for c in cols)
         sql = f"select {select} from landing.{table} where {key} = ? order by all"
