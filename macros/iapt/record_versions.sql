@@ -20,3 +20,23 @@
         or {{ pathways }}.reporting_period_start < {{ versions }}.superseded_from
     )
 {%- endmacro %}
+
+{#
+    Rule 1.5, the record as last submitted: the rows of `relation` (one per record per month it was
+    submitted in) from the latest month each record was submitted in. A grouped maximum joined back
+    rather than a window, so that staging stays free of cross-month windows and incremental by month.
+#}
+{% macro latest_versions(relation, record_key) -%}
+    select versions.*
+    from {{ relation }} as versions
+    inner join (
+        select
+            {{ record_key }} as latest_record_key,
+            max(reporting_period_start) as latest_reporting_period_start
+        from {{ relation }}
+        group by {{ record_key }}
+    ) as latest
+        on
+            versions.{{ record_key }} = latest.latest_record_key
+            and versions.reporting_period_start = latest.latest_reporting_period_start
+{%- endmacro %}

@@ -18,7 +18,9 @@ from conftest import REPO, TEST_KEY
 
 BIN = Path(sys.executable).parent
 # Every model up to the publication, the marts the BI tools read and the dq schema: every incremental model.
-SELECT = ["+monthly_activity", "+quarterly_breakdowns", "+fct_waiting_times", "+fct_outcomes", "+tag:dq"]
+SELECT = [
+    "+monthly_activity", "+quarterly_breakdowns", "+fct_waiting_times", "+fct_outcomes", "+tag:dq", "path:models/staging"
+]
 
 
 def _demo_data(tmp_path: Path) -> Path:

@@ -16,8 +16,8 @@ def test_a_pathway_across_the_version_change_is_one_pathway_whose_gad7_scores_pa
     ).fetchall()
     assert months == [("1.5", "2020-07-01"), ("1.5", "2020-08-01"), ("2.0", "2020-09-01")]
     contacts = con.execute(
-        "select dataset_version, count(*) from staging.stg_iapt__care_contacts"
-        " where pathway_key = 'RHA:1001' and is_latest_version group by 1 order by 1"
+        "select dataset_version, count(*) from marts.fct_care_contacts"
+        " where pathway_key = 'RHA:1001' group by 1 order by 1"
     ).fetchall()
     assert contacts == [("1.5", 2), ("2.0", 2)]
     gad7 = con.execute(

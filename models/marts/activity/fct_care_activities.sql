@@ -7,14 +7,12 @@
 -- professional: its qualification columns are null.
 with
 
-activities as (
+staged_activities as (
     select * from {{ ref('stg_iapt__care_activities') }}
-    where is_latest_version
 ),
 
-care_contacts as (
+staged_care_contacts as (
     select * from {{ ref('stg_iapt__care_contacts') }}
-    where is_latest_version
 ),
 
 qualifications as (
@@ -27,6 +25,15 @@ qualification_levels as (
 
 therapy_types as (
     select * from {{ ref('ref_therapy_types') }}
+),
+
+-- rule 1.5: each activity and contact as last submitted
+activities as (
+    {{ latest_versions('staged_activities', 'care_activity_key') }}
+),
+
+care_contacts as (
+    {{ latest_versions('staged_care_contacts', 'care_contact_key') }}
 ),
 
 activity_events as (

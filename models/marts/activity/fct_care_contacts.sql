@@ -7,9 +7,8 @@
 -- fct_care_activities.
 with
 
-care_contacts as (
+staged_care_contacts as (
     select * from {{ ref('stg_iapt__care_contacts') }}
-    where is_latest_version
 ),
 
 care_activities as (
@@ -48,6 +47,11 @@ psychotropic_medication as (
     select * from {{ ref('ref_psychotropic_medication') }}
 ),
 
+-- rule 1.5: each contact as last submitted
+care_contacts as (
+    {{ latest_versions('staged_care_contacts', 'care_contact_key') }}
+),
+
 no_iet_recorded as (
     select iet_programme_group
     from iet_programme_groups
@@ -64,11 +68,7 @@ activity_therapies as (
 ),
 
 therapy_lists as (
-    select
-        care_contact_key,
-        {{ dbt.listagg('therapy_name', "'; '", 'order by therapy_name') }} as therapy_names
-    from activity_therapies
-    group by care_contact_key
+    {{ sorted_value_lists('activity_therapies', ['care_contact_key'], 'therapy_name', "'; '", 'therapy_names') }}
 ),
 
 activity_steps as (
@@ -79,11 +79,7 @@ activity_steps as (
 ),
 
 step_lists as (
-    select
-        care_contact_key,
-        {{ dbt.listagg('therapy_step', "'; '", 'order by therapy_step') }} as therapy_steps
-    from activity_steps
-    group by care_contact_key
+    {{ sorted_value_lists('activity_steps', ['care_contact_key'], 'therapy_step', "'; '", 'therapy_steps') }}
 ),
 
 -- staff measures M1014-M1017 count a contact when one or more of its staff is in the class

@@ -4,9 +4,13 @@
 -- the IET session count M343 counts logs by their end date.
 with
 
-iet_logs as (
+staged_iet_logs as (
     select * from {{ ref('stg_iapt__internet_therapy_logs') }}
-    where is_latest_version
+),
+
+-- rule 1.5: each log as last submitted
+iet_logs as (
+    {{ latest_versions('staged_iet_logs', 'iet_log_key') }}
 ),
 
 iet_programmes as (

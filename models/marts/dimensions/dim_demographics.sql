@@ -88,12 +88,9 @@ disability_codes as (
 ),
 
 disability_lists as (
-    select
-        patient_key,
-        reporting_period_start,
-        {{ dbt.listagg('disability_code', "', '", 'order by disability_code') }} as disability_codes
-    from disability_codes
-    group by patient_key, reporting_period_start
+    {{ sorted_value_lists(
+        'disability_codes', ['patient_key', 'reporting_period_start'], 'disability_code', "', '", 'disability_codes'
+    ) }}
 ),
 
 -- v1.5 carried religion and sexual orientation on the person row, in a code list the sources do not

@@ -4,10 +4,12 @@ with
 
 v15 as (
     select * from {{ ref('base_iapt_v15__care_activities') }}
+    where {{ incremental_months('reporting_period_start') }}
 ),
 
 v20 as (
     select * from {{ ref('base_iapt_v20__care_activities') }}
+    where {{ incremental_months('reporting_period_start') }}
 ),
 
 therapies as (
@@ -38,10 +40,7 @@ final as (
         unioned.finding_code,
         unioned.observation_code,
         unioned.observation_value,
-        unioned.observation_unit,
-        unioned.reporting_period_start = max(unioned.reporting_period_start) over (
-            partition by unioned.org_code_provider, unioned.care_activity_id
-        ) as is_latest_version
+        unioned.observation_unit
     from unioned
     left join therapies
         on

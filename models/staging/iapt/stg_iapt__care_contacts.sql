@@ -1,15 +1,17 @@
 -- One row per care contact per reporting month it was submitted in (in-use submissions), both
 -- versions. Record identity (derivation-rules.md 1.5): provider + CareContactId (v1.5 AppointmentID);
--- a contact re-sent in several months is one contact, and `is_latest_version` marks the version from
--- the latest such month.
+-- a contact re-sent in several months is one contact; fct_care_contacts keeps the version from the
+-- latest such month. No window across months here, so the model is incremental by month.
 with
 
 v15 as (
     select * from {{ ref('base_iapt_v15__care_contacts') }}
+    where {{ incremental_months('reporting_period_start') }}
 ),
 
 v20 as (
     select * from {{ ref('base_iapt_v20__care_contacts') }}
+    where {{ incremental_months('reporting_period_start') }}
 ),
 
 unioned as (
@@ -59,9 +61,7 @@ final as (
         primary_role_code_v15,
         face_to_face_code_v15,
         employment_status_code_v15,
-        sick_pay_indicator_v15,
-        reporting_period_start = max(reporting_period_start) over (partition by care_contact_key)
-            as is_latest_version
+        sick_pay_indicator_v15
     from keyed
 )
 

@@ -6,14 +6,17 @@ with
 
 v15 as (
     select * from {{ ref('base_iapt_v15__appointment_scores') }}
+    where {{ incremental_months('reporting_period_start') }}
 ),
 
 v20_activity as (
     select * from {{ ref('base_iapt_v20__activity_scores') }}
+    where {{ incremental_months('reporting_period_start') }}
 ),
 
 v20_referral as (
     select * from {{ ref('base_iapt_v20__referral_scores') }}
+    where {{ incremental_months('reporting_period_start') }}
 ),
 
 tools as (
@@ -47,10 +50,7 @@ final as (
         unioned.score,
         unioned.score_date,
         unioned.score_time,
-        coalesce(unioned.score between tools.min_score and tools.max_score, false) as is_in_range,
-        unioned.reporting_period_start = max(unioned.reporting_period_start) over (
-            partition by unioned.org_code_provider, unioned.source_table, unioned.record_id, unioned.tool_code
-        ) as is_latest_version
+        coalesce(unioned.score between tools.min_score and tools.max_score, false) as is_in_range
     from unioned
     left join tools
         on unioned.tool_code = tools.tool_code

@@ -3,10 +3,12 @@ with
 
 v15 as (
     select * from {{ ref('base_iapt_v15__employment_statuses') }}
+    where {{ incremental_months('reporting_period_start') }}
 ),
 
 v20 as (
     select * from {{ ref('base_iapt_v20__employment_statuses') }}
+    where {{ incremental_months('reporting_period_start') }}
 ),
 
 unioned as (

@@ -25,13 +25,6 @@ renamed as (
         upper(trim(integratedsoftwareind)) as integrated_software_indicator,
         trim(careperslocalid) as care_professional_id
     from logs
-),
-
-final as (
-    select
-        *,
-        reporting_period_start = max(reporting_period_start) over (partition by iet_log_key) as is_latest_version
-    from renamed
 )
 
-select * from final
+select * from renamed

@@ -4,10 +4,12 @@ with
 
 v15 as (
     select * from {{ ref('base_iapt_v15__patients') }}
+    where {{ incremental_months('reporting_period_start') }}
 ),
 
 v20 as (
     select * from {{ ref('base_iapt_v20__patients') }}
+    where {{ incremental_months('reporting_period_start') }}
 ),
 
 unioned as (

@@ -3,10 +3,12 @@ with
 
 v15 as (
     select * from {{ ref('base_iapt_v15__presenting_complaints') }}
+    where {{ incremental_months('reporting_period_start') }}
 ),
 
 v20 as (
     select * from {{ ref('base_iapt_v20__presenting_complaints') }}
+    where {{ incremental_months('reporting_period_start') }}
 ),
 
 unioned as (
@@ -27,9 +29,7 @@ final as (
         presenting_complaint_code,
         find_scheme_code,
         code_significance,
-        presenting_complaint_date,
-        reporting_period_start = max(reporting_period_start) over (partition by org_code_provider, record_id)
-            as is_latest_version
+        presenting_complaint_date
     from unioned
 )
 

@@ -5,10 +5,12 @@ with
 
 v15 as (
     select * from {{ ref('base_iapt_v15__referrals') }}
+    where {{ incremental_months('reporting_period_start') }}
 ),
 
 v20 as (
     select * from {{ ref('base_iapt_v20__referrals') }}
+    where {{ incremental_months('reporting_period_start') }}
 ),
 
 end_codes as (

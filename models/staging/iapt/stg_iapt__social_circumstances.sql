@@ -1,6 +1,6 @@
 -- v2.0 IDS011 social and personal circumstances (religion, sexual orientation, ... as SNOMED CT) of in-use submissions.
--- A table: the patient key is a keyed digest computed at build time.
-{{ config(materialized='table') }}
+-- Materialised (incremental by month on DuckDB): the patient key is a keyed digest computed at build time.
+{{ config(materialized=by_month_materialization(), incremental_strategy='month_replace') }}
 
 with
 

@@ -1,3 +1,7 @@
+-- Every loaded submission with its status; a table, not incremental: a later package can change an
+-- earlier submission's status (a refresh supersedes the primary), so it is rebuilt whole (it is small).
+{{ config(materialized='table') }}
+
 with
 
 submissions as (
