@@ -161,6 +161,10 @@ def run_scale(scale: str, work: Path, keep: bool) -> Run:
     def stage(name: str, argv: list[str]) -> Stage:
         result = measure(name, argv, env, logs / f"{name}.log")
         run.stages.append(result)
+        # dbt's per-model timings of the stage, for profiling (the next dbt command overwrites the file)
+        run_results = work / "dbt-target" / "run_results.json"
+        if name.startswith("dbt_") and run_results.exists():
+            shutil.copy2(run_results, logs / f"{name}.run_results.json")
         if not result.ok:
             raise SystemExit(f"bench {scale}: stage {name} failed; see {logs / (name + '.log')}")
         return result

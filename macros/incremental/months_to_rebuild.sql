@@ -146,15 +146,40 @@
     select {{ columns }} from {{ arg_dict['temp_relation'] }}
 {% endmacro %}
 
-{# The submissions a submission-grain incremental model still has to process (a filter on `column`). #}
-{% macro incremental_submissions(column) -%}
+{#
+    The submissions a submission-grain incremental model still has to process (a filter on `column`).
+    With `loaded_at_column` (landing's `_loaded_at`), also a range filter DuckDB can answer from its
+    zone maps, so the scan skips the row groups of earlier loads: the loader stamps every row of a
+    submission with that submission's `loaded_at`, so each unprocessed submission's rows are at or after
+    the earliest unprocessed `loaded_at` (exact, whatever the clock did between loads).
+#}
+{% macro incremental_submissions(column, loaded_at_column=none) -%}
     {%- if this is not none and is_incremental() -%}
         {{ column }} not in (
             select submission_id from {{ this }} where code_fingerprint = {{ code_fingerprint_sql() }}
         )
+        {%- if loaded_at_column %}
+        and {{ loaded_at_column }} >= {{ first_unprocessed_load() }}
+        {%- endif -%}
     {%- else -%}
         true
     {%- endif -%}
+{%- endmacro %}
+
+{# The earliest loaded_at of a loaded submission not yet in `this` (a timestamp literal), cached per model. #}
+{% macro first_unprocessed_load() -%}
+    {%- if not execute -%}
+        {{ return("timestamp '0001-01-01 00:00:00'") }}
+    {%- endif -%}
+    {%- set query -%}
+        select coalesce(strftime(min(submissions.loaded_at), '%Y-%m-%d %H:%M:%S'), '9999-12-31 00:00:00')
+        from {{ target.database }}.landing.submissions as submissions
+        where submissions.rows_loaded > 0
+            and submissions.submission_id not in (
+                select submission_id from {{ this }} where code_fingerprint = {{ code_fingerprint_sql() }}
+            )
+    {%- endset -%}
+    {{ return("timestamp '" ~ run_query(query).columns[0].values()[0] ~ "'") }}
 {%- endmacro %}
 
 {% macro code_fingerprint_sql() -%}

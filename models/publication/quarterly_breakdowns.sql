@@ -12,9 +12,14 @@
 
 with
 
-pathways as (
+breakdowns as (
     select * from {{ ref('int_quarterly_breakdown_pathways') }}
     where {{ incremental_months('quarter_start', 'quarter') }}
+),
+
+referral_months as (
+    select * from {{ ref('int_publication_referral_months') }}
+    where {{ incremental_months('reporting_period_start', 'quarter') }}
 ),
 
 catalogue as (
@@ -37,6 +42,21 @@ variables as (
     union all
     {% endif %}
     {% endfor %}
+),
+
+-- each pathway-month once per breakdown variable and category it falls in, with its flags
+pathways as (
+    select
+        referral_months.*,
+        breakdowns.quarter_start,
+        breakdowns.quarter_end,
+        breakdowns.variable_id,
+        breakdowns.category
+    from breakdowns
+    inner join referral_months
+        on
+            breakdowns.pathway_key = referral_months.pathway_key
+            and breakdowns.reporting_period_start = referral_months.reporting_period_start
 ),
 
 -- the finest grain: every count is additive, so each level is a sum of these rows

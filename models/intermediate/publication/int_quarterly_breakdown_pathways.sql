@@ -7,7 +7,9 @@
 -- session (finished courses), V012 religion, V013 sexual orientation, V014 working age.
 -- Demographics are the patient's as submitted in the month (dim_demographics). Quarterly counts are
 -- sums of the months' pathway flags: each event (referral, first treatment, ending) is dated in one
--- month and counted there.
+-- month and counted there. Narrow on purpose (keys, quarter, variable, category): about fourteen rows
+-- per pathway-month, so publication.quarterly_breakdowns joins the pathway's flags back from
+-- int_publication_referral_months rather than this model carrying them fourteen times.
 with
 
 pathways as (
@@ -131,7 +133,9 @@ missing_disability as (
 
 enriched as (
     select
-        pathways.*,
+        pathways.pathway_key,
+        pathways.reporting_period_start,
+        pathways.patient_key,
         calendar.financial_quarter_start as quarter_start,
         calendar.financial_quarter_end as quarter_end,
         calendar.financial_quarter_label as quarter_label,
@@ -180,7 +184,10 @@ single_valued as (
         ('V014', 'working_age_group')
     ] %}
     select
-        *,
+        pathway_key,
+        reporting_period_start,
+        quarter_start,
+        quarter_end,
         '{{ variable_id }}' as variable_id,
         {{ column }} as category
     from enriched
@@ -192,7 +199,10 @@ single_valued as (
 
 disability_rows as (
     select
-        enriched.*,
+        enriched.pathway_key,
+        enriched.reporting_period_start,
+        enriched.quarter_start,
+        enriched.quarter_end,
         'V003' as variable_id,
         coalesce(disabilities.disability_category, missing_disability.category) as category
     from enriched
@@ -205,7 +215,10 @@ disability_rows as (
 
 condition_rows as (
     select
-        enriched.*,
+        enriched.pathway_key,
+        enriched.reporting_period_start,
+        enriched.quarter_start,
+        enriched.quarter_end,
         'V009' as variable_id,
         coalesce(pathway_conditions.condition_name, 'No long term condition') as category
     from enriched
@@ -217,7 +230,10 @@ condition_rows as (
 
 programme_rows as (
     select
-        enriched.*,
+        enriched.pathway_key,
+        enriched.reporting_period_start,
+        enriched.quarter_start,
+        enriched.quarter_end,
         'V008' as variable_id,
         coalesce(pathway_programmes.iet_programme_group, 'No recorded IET') as category
     from enriched
@@ -237,4 +253,4 @@ final as (
     select * from programme_rows
 )
 
-select * from final -- noqa: AM04
+select * from final

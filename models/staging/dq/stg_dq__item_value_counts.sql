@@ -63,7 +63,7 @@ submitted_values as (
             '{{ table.table_name }}' as table_name,
             {{ unpivot_columns(table.columns, 'column_name', 'raw_value') }}
         from {{ source('landing', table.landing_table) }}
-        where {{ incremental_submissions('_submission_id') }}
+        where {{ incremental_submissions('_submission_id', '_loaded_at') }}
         {% if not loop.last %}union all{% endif %}
     {% endfor %}
 ),
