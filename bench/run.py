@@ -267,7 +267,8 @@ def report() -> None:
                 "|---|---:|---:|---|",
             ]
             lines += [
-                f"| {b['name']} | {b['seconds']:,.1f} | {b.get('ratio', '')} | {b.get('equal', '')} |"
+                f"| {b['name']} | {b['seconds']:,.1f} | {b.get('ratio', '')} | "
+                f"{('did not finish: ' + b['error']) if b.get('error') else b.get('equal', '')} |"
                 for b in run["baselines"]
             ]
         lines.append("")
