@@ -5,6 +5,13 @@
 -- group, V006 ex-forces, V007 gender, V012 religion, V013 sexual orientation, V014 working age).
 -- Pseudonymous: patient_key and person_key only, never an identifier. Disabilities (V003) can be
 -- several per patient and are in dim_patient_disabilities; here only their list.
+{% set coded_variables = [
+    ('V002', 'ethnic_code', 'bme_group'), ('V004', 'education_establishment_code', 'education_category'),
+    ('V005', 'ethnic_code', 'ethnic_group'), ('V006', 'ex_forces_code', 'ex_forces_category'),
+    ('V007', 'gender_code', 'gender_category'), ('V012', 'religion_code', 'religion_category'),
+    ('V013', 'sexual_orientation_code', 'sexual_orientation_category')
+] %}
+{% set banded_variables = ['V001', 'V014', 'V004'] %}
 with
 
 patients as (
@@ -113,171 +120,117 @@ patient_items as (
             and patients.reporting_period_start = disability_lists.reporting_period_start
 ),
 
-coded_items as (
+-- a listed code takes its category; an unlisted code the variable's 'invalid' fallback, none its 'missing'
+-- one. One lookup join per variable (the seed is small), not an unpivot of every patient-month and a
+-- pivot back, which grouped tens of millions of rows on the patient key at national scale.
+listed_categories as (
     select
-        patient_key,
-        reporting_period_start,
-        'V002' as variable_id,
-        ethnic_code as code
-    from patient_items
-    union all
-    select
-        patient_key,
-        reporting_period_start,
-        'V004' as variable_id,
-        education_establishment_code as code
-    from patient_items
-    union all
-    select
-        patient_key,
-        reporting_period_start,
-        'V005' as variable_id,
-        ethnic_code as code
-    from patient_items
-    union all
-    select
-        patient_key,
-        reporting_period_start,
-        'V006' as variable_id,
-        ex_forces_code as code
-    from patient_items
-    union all
-    select
-        patient_key,
-        reporting_period_start,
-        'V007' as variable_id,
-        gender_code as code
-    from patient_items
-    union all
-    select
-        patient_key,
-        reporting_period_start,
-        'V012' as variable_id,
-        religion_code as code
-    from patient_items
-    union all
-    select
-        patient_key,
-        reporting_period_start,
-        'V013' as variable_id,
-        sexual_orientation_code as code
-    from patient_items
+        variable_id,
+        code,
+        category
+    from categories
+    where coalesce(fallback_for, '') = ''
 ),
 
--- a listed code takes its category; an unlisted code the variable's 'invalid' fallback, none its 'missing' one
+fallback_categories as (
+    select
+        variable_id,
+        fallback_for,
+        category
+    from categories
+    where fallback_for in ('invalid', 'missing')
+),
+
+
 categorised as (
     select
-        coded_items.patient_key,
-        coded_items.reporting_period_start,
-        coded_items.variable_id,
-        coalesce(listed.category, fallback.category) as category
-    from coded_items
-    left join categories as listed
-        on
-            coded_items.variable_id = listed.variable_id
-            and coded_items.code = listed.code
-            and coalesce(listed.fallback_for, '') = ''
-    left join categories as fallback
-        on
-            coded_items.variable_id = fallback.variable_id
-            and fallback.fallback_for = case when coded_items.code is null then 'missing' else 'invalid' end
-),
-
-categories_pivoted as (
-    select
-        patient_key,
-        reporting_period_start,
-        max(case when variable_id = 'V002' then category end) as bme_group,
-        max(case when variable_id = 'V004' then category end) as education_category,
-        max(case when variable_id = 'V005' then category end) as ethnic_group,
-        max(case when variable_id = 'V006' then category end) as ex_forces_category,
-        max(case when variable_id = 'V007' then category end) as gender_category,
-        max(case when variable_id = 'V012' then category end) as religion_category,
-        max(case when variable_id = 'V013' then category end) as sexual_orientation_category
-    from categorised
-    group by patient_key, reporting_period_start
-),
-
--- age bands on the age at the end of the reporting period (Age_RP_EndDate); a missing age takes the fallback band
-age_banded as (
-    select
-        patient_items.patient_key,
-        patient_items.reporting_period_start,
-        age_bands.variable_id,
-        age_bands.age_band
+        patient_items.*,
+        {% for variable_id, column, alias in coded_variables -%}
+            coalesce(
+                listed_{{ variable_id | lower }}.category, fallback_{{ variable_id | lower }}.category
+            ) as {{ alias }},
+        {% endfor -%}
+        band_v001.age_band as age_group,
+        band_v014.age_band as working_age_group,
+        band_v004.age_band as education_age_band
     from patient_items
-    inner join age_bands
-        on
-            (age_bands.is_fallback and patient_items.age_at_period_end is null)
-            or (
-                not age_bands.is_fallback
-                and patient_items.age_at_period_end is not null
-                and (age_bands.min_age is null or patient_items.age_at_period_end >= age_bands.min_age)
-                and (age_bands.max_age is null or patient_items.age_at_period_end <= age_bands.max_age)
-            )
-),
-
-age_bands_pivoted as (
-    select
-        patient_key,
-        reporting_period_start,
-        max(case when variable_id = 'V001' then age_band end) as age_group,
-        max(case when variable_id = 'V014' then age_band end) as working_age_group,
-        max(case when variable_id = 'V004' then age_band end) as education_age_band
-    from age_banded
-    group by patient_key, reporting_period_start
+    {% for variable_id, column, alias in coded_variables -%}
+        left join listed_categories as listed_{{ variable_id | lower }}
+            on
+                listed_{{ variable_id | lower }}.variable_id = '{{ variable_id }}'
+                and patient_items.{{ column }} = listed_{{ variable_id | lower }}.code
+        left join fallback_categories as fallback_{{ variable_id | lower }}
+            on
+                fallback_{{ variable_id | lower }}.variable_id = '{{ variable_id }}'
+                and fallback_{{ variable_id | lower }}.fallback_for
+                = case when patient_items.{{ column }} is null then 'missing' else 'invalid' end
+    {% endfor -%}
+    -- age bands on the age at the end of the reporting period (Age_RP_EndDate); a missing age takes the
+    -- fallback band
+    {% for variable_id in banded_variables -%}
+        left join age_bands as band_{{ variable_id | lower }}
+            on
+                band_{{ variable_id | lower }}.variable_id = '{{ variable_id }}'
+                and (
+                    (band_{{ variable_id | lower }}.is_fallback and patient_items.age_at_period_end is null)
+                    or (
+                        not band_{{ variable_id | lower }}.is_fallback
+                        and patient_items.age_at_period_end is not null
+                        and (
+                            band_{{ variable_id | lower }}.min_age is null
+                            or patient_items.age_at_period_end >= band_{{ variable_id | lower }}.min_age
+                        )
+                        and (
+                            band_{{ variable_id | lower }}.max_age is null
+                            or patient_items.age_at_period_end <= band_{{ variable_id | lower }}.max_age
+                        )
+                    )
+                )
+    {% endfor %}
 ),
 
 final as (
     select
-        patient_items.patient_key,
-        patient_items.reporting_period_start,
-        patient_items.reporting_period_end,
-        patient_items.person_key,
-        patient_items.org_code_provider,
-        patient_items.dataset_version,
-        patient_items.submission_id,
-        patient_items.age_at_period_start,
-        patient_items.age_at_period_end,
-        age_bands_pivoted.age_group,
-        age_bands_pivoted.working_age_group,
-        patient_items.gender_code,
+        categorised.patient_key,
+        categorised.reporting_period_start,
+        categorised.reporting_period_end,
+        categorised.person_key,
+        categorised.org_code_provider,
+        categorised.dataset_version,
+        categorised.submission_id,
+        categorised.age_at_period_start,
+        categorised.age_at_period_end,
+        categorised.age_group,
+        categorised.working_age_group,
+        categorised.gender_code,
         genders.gender_name,
-        categories_pivoted.gender_category,
-        patient_items.ethnic_code,
+        categorised.gender_category,
+        categorised.ethnic_code,
         ethnic_categories.ethnic_name,
-        categories_pivoted.ethnic_group,
-        categories_pivoted.bme_group,
-        patient_items.religion_code,
+        categorised.ethnic_group,
+        categorised.bme_group,
+        categorised.religion_code,
         religions.value_name as religion_name,
-        categories_pivoted.religion_category,
-        patient_items.sexual_orientation_code,
+        categorised.religion_category,
+        categorised.sexual_orientation_code,
         sexual_orientations.value_name as sexual_orientation_name,
-        categories_pivoted.sexual_orientation_category,
-        patient_items.disability_codes,
-        patient_items.ex_forces_code,
-        categories_pivoted.ex_forces_category,
-        patient_items.education_establishment_code,
-        categories_pivoted.education_category,
-        age_bands_pivoted.education_age_band,
-        patient_items.language_code_preferred
-    from patient_items
-    left join age_bands_pivoted
-        on
-            patient_items.patient_key = age_bands_pivoted.patient_key
-            and patient_items.reporting_period_start = age_bands_pivoted.reporting_period_start
-    left join categories_pivoted
-        on
-            patient_items.patient_key = categories_pivoted.patient_key
-            and patient_items.reporting_period_start = categories_pivoted.reporting_period_start
+        categorised.sexual_orientation_category,
+        categorised.disability_codes,
+        categorised.ex_forces_code,
+        categorised.ex_forces_category,
+        categorised.education_establishment_code,
+        categorised.education_category,
+        categorised.education_age_band,
+        categorised.language_code_preferred
+    from categorised
     left join genders
-        on patient_items.gender_code = genders.gender_code
+        on categorised.gender_code = genders.gender_code
     left join ethnic_categories
-        on patient_items.ethnic_code = ethnic_categories.ethnic_code
+        on categorised.ethnic_code = ethnic_categories.ethnic_code
     left join social_circumstance_codes as religions
-        on patient_items.religion_code = religions.snomed_code
+        on categorised.religion_code = religions.snomed_code
     left join social_circumstance_codes as sexual_orientations
-        on patient_items.sexual_orientation_code = sexual_orientations.snomed_code
+        on categorised.sexual_orientation_code = sexual_orientations.snomed_code
 )
 
 select * from final
