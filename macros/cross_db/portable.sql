@@ -16,6 +16,19 @@
     ({{ value }} rlike concat('^(?:', {{ pattern }}, ')$'))
 {%- endmacro %}
 
+{#- A Python string as an SQL string literal (Spark's parser reads backslash escapes; DuckDB's does not). -#}
+{% macro string_literal(text) -%}
+    {{ return(adapter.dispatch('string_literal', 'iapt_warehouse')(text)) }}
+{%- endmacro %}
+
+{% macro default__string_literal(text) -%}
+    '{{ text | replace("'", "''") }}'
+{%- endmacro %}
+
+{% macro spark__string_literal(text) -%}
+    '{{ text | replace("\\", "\\\\") | replace("'", "\\'") }}'
+{%- endmacro %}
+
 {#- A double as an integer, rounding half to even as DuckDB's cast does (Spark's cast truncates). -#}
 {% macro double_to_integer(expression) -%}
     {{ return(adapter.dispatch('double_to_integer', 'iapt_warehouse')(expression)) }}

@@ -6,6 +6,14 @@
     materialized=by_month_materialization(), incremental_strategy='submission_append', tags=['dq']
 ) }}
 {%- set layout = dq_landing_tables() %}
+{#- the date, time and timestamp formats of the item rules (four), each compiled once as a constant -#}
+{%- set format_patterns = [] %}
+{#- (none when the seed is not loaded, as when sqlfluff compiles: the column's pattern is used then) -#}
+{%- if execute and load_relation(ref('dq_item_rules')) is not none %}
+    {%- set format_patterns = run_query(
+        "select distinct format_pattern from " ~ ref('dq_item_rules') ~ " where format_pattern is not null order by 1"
+    ).columns[0].values() %}
+{%- endif %}
 with
 
 rules as (
@@ -155,7 +163,16 @@ judged as (
             when judged_inputs.check_kind in ('date', 'time', 'timestamp')
                 then
                     case
-                        when {{ regexp_full_match('judged_inputs.raw_value', 'judged_inputs.format_pattern') }}
+                        when
+                            -- a constant pattern per rule's format: a pattern read from a column is
+                            -- compiled again for every value
+                            case judged_inputs.format_pattern
+                                {% for pattern in format_patterns -%}
+                                    when {{ string_literal(pattern) }}
+                                        then {{ regexp_full_match('judged_inputs.raw_value', string_literal(pattern)) }}
+                                {% endfor -%}
+                                else {{ regexp_full_match('judged_inputs.raw_value', 'judged_inputs.format_pattern') }}
+                            end
                             then 'valid'
                         else 'invalid'
                     end
