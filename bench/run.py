@@ -13,7 +13,8 @@ largest resident set of any process of the stage, from getrusage(RUSAGE_CHILDREN
   publish    iapt publish --month LAST --quarterly   (the NHS CSV files of the last month)
   baselines  bench/baselines (hand-tuned SQL, pandas, bare CSV scan), when present
 
-Results go to bench/results/<scale>.json; `--report` rewrites the tables in BENCHMARKS.md from every
+Results go to bench/results/<scale>.json, and each dbt stage's per-model times (slowest first) to
+bench/results/profiles/<scale>-<stage>.json; `--report` rewrites the tables in BENCHMARKS.md from every
 results file there.
 
     .venv/bin/python bench/run.py --scale demo
@@ -165,6 +166,7 @@ def run_scale(scale: str, work: Path, keep: bool) -> Run:
         run_results = work / "dbt-target" / "run_results.json"
         if name.startswith("dbt_") and run_results.exists():
             shutil.copy2(run_results, logs / f"{name}.run_results.json")
+            write_profile(scale, name, run_results)
         if not result.ok:
             raise SystemExit(f"bench {scale}: stage {name} failed; see {logs / (name + '.log')}")
         return result
@@ -227,6 +229,22 @@ def run_scale(scale: str, work: Path, keep: bool) -> Run:
     if not keep:
         shutil.rmtree(data, ignore_errors=True)
     return run
+
+
+def write_profile(scale: str, stage: str, run_results: Path) -> None:
+    """bench/results/profiles/<scale>-<stage>.json: each model's time in the stage, slowest first."""
+    results = json.loads(run_results.read_text())
+    models = sorted(
+        ((round(r["execution_time"], 1), r["unique_id"].split(".")[-1]) for r in results["results"]), reverse=True
+    )
+    profile = {
+        "stage": stage,
+        "scale": scale,
+        "elapsed_time": round(results["elapsed_time"], 1),
+        "models": [{"model": name, "seconds": seconds} for seconds, name in models],
+    }
+    (RESULTS / "profiles").mkdir(parents=True, exist_ok=True)
+    (RESULTS / "profiles" / f"{scale}-{stage}.json").write_text(json.dumps(profile, indent=1) + "\n")
 
 
 def _has_command(iapt: str, name: str) -> bool:
