@@ -159,12 +159,21 @@ def run_scale(scale: str, work: Path, keep: bool) -> Run:
     iapt, dbt = str(BIN / "iapt"), str(BIN / "dbt")
     print(f"bench {scale}: work folder {work}", flush=True)
 
-    def stage(name: str, argv: list[str]) -> Stage:
-        result = measure(name, argv, env, logs / f"{name}.log")
+    def stage(name: str, argv: list[str], ok_codes: tuple[int, ...] = (0,), summary_prefix: str | None = None) -> Stage:
+        """Measure one stage; exit codes outside `ok_codes` stop the bench. With `summary_prefix` (exit 1
+        allowed), the log's last line containing it (or its last line) becomes the stage's note."""
+        result = measure(name, argv, env, logs / f"{name}.log", ok_codes=ok_codes)
+        if summary_prefix is not None:
+            lines = [line.strip() for line in (logs / f"{name}.log").read_text(errors="replace").splitlines()]
+            summary = [line for line in lines if line and summary_prefix in line]
+            if summary and summary_prefix:
+                result.note = summary[-1][summary[-1].index(summary_prefix) :]
+            elif lines:
+                result.note = next((line for line in reversed(lines) if line), "")[:200]
         run.stages.append(result)
         # dbt's per-model timings of the stage, for profiling (the next dbt command overwrites the file)
         run_results = work / "dbt-target" / "run_results.json"
-        if name.startswith("dbt_") and run_results.exists():
+        if name in ("dbt_models", "dbt_incremental") and run_results.exists():
             shutil.copy2(run_results, logs / f"{name}.run_results.json")
             write_profile(scale, name, run_results)
         if not result.ok:
@@ -181,35 +190,17 @@ def run_scale(scale: str, work: Path, keep: bool) -> Run:
     new_month.mkdir()
     (data / months[-1]).rename(new_month / months[-1])
 
-    def checked_stage(name: str, argv: list[str], summary_prefix: str) -> None:
-        result = measure(name, argv, env, logs / f"{name}.log", ok_codes=(0, 1))
-        lines = [line.strip() for line in (logs / f"{name}.log").read_text(errors="replace").splitlines()]
-        summary = [line for line in lines if line and summary_prefix in line]
-        if summary and summary_prefix:
-            result.note = summary[-1][summary[-1].index(summary_prefix) :]
-        elif lines:
-            result.note = next((line for line in reversed(lines) if line), "")[:200]
-        run.stages.append(result)
-        if not result.ok:
-            raise SystemExit(f"bench {scale}: stage {name} failed; see {logs / (name + '.log')}")
-
-    def load_stage(name: str, folder: Path) -> None:
-        # exit 1 = some packages were rejected whole (the generator injects such defects); 2 = a failure
-        load = measure(name, [iapt, "load", str(folder)], env, logs / f"{name}.log", ok_codes=(0, 1))
-        run.stages.append(load)
-        if not load.ok:
-            raise SystemExit(f"bench {scale}: stage {name} failed; see {logs / (name + '.log')}")
-
-    load_stage("load", data)
+    # exit 1 = some packages were rejected whole (the generator injects such defects); 2 = a failure
+    stage("load", [iapt, "load", str(data)], ok_codes=(0, 1))
     stage("dbt_models", ["/bin/sh", "-c", f"'{dbt}' seed --quiet && '{dbt}' run --quiet"])
-    load_stage("load_month", new_month)
+    stage("load_month", [iapt, "load", str(new_month)], ok_codes=(0, 1))
     stage("dbt_incremental", [dbt, "run", "--quiet"])
     (new_month / months[-1]).rename(data / months[-1])
     # Failing data tests or error-severity expectations are findings to report, not a reason to stop measuring
     # (make test is the gate): exit 1 is recorded with the run's summary line as the stage's note.
-    checked_stage("dbt_tests", [dbt, "test", "--quiet"], "Done.")
+    stage("dbt_tests", [dbt, "test", "--quiet"], ok_codes=(0, 1), summary_prefix="Done.")
     if _has_command(iapt, "validate"):
-        checked_stage("validate", [iapt, "validate", "--db", str(db)], "")
+        stage("validate", [iapt, "validate", "--db", str(db)], ok_codes=(0, 1), summary_prefix="")
     rows, referrals, last_month = warehouse_facts(db)
     run.rows_landed, run.referrals = rows, referrals
     stage("publish", [iapt, "publish", "--month", last_month, "--out", str(out), "--db", str(db)])

@@ -155,15 +155,18 @@
 #}
 {% macro incremental_submissions(column, loaded_at_column=none) -%}
     {%- if this is not none and is_incremental() -%}
-        {{ column }} not in (
-            select submission_id from {{ this }} where code_fingerprint = {{ code_fingerprint_sql() }}
-        )
+        {{ column }} not in ({{ processed_submissions() }})
         {%- if loaded_at_column %}
         and {{ loaded_at_column }} >= {{ first_unprocessed_load() }}
         {%- endif -%}
     {%- else -%}
         true
     {%- endif -%}
+{%- endmacro %}
+
+{# The submissions `this` already holds, computed by this build's code. #}
+{% macro processed_submissions() -%}
+    select submission_id from {{ this }} where code_fingerprint = {{ code_fingerprint_sql() }}
 {%- endmacro %}
 
 {# The earliest loaded_at of a loaded submission not yet in `this` (a timestamp literal), cached per model. #}
@@ -175,9 +178,7 @@
         select coalesce(strftime(min(submissions.loaded_at), '%Y-%m-%d %H:%M:%S'), '9999-12-31 00:00:00')
         from {{ target.database }}.landing.submissions as submissions
         where submissions.rows_loaded > 0
-            and submissions.submission_id not in (
-                select submission_id from {{ this }} where code_fingerprint = {{ code_fingerprint_sql() }}
-            )
+            and submissions.submission_id not in ({{ processed_submissions() }})
     {%- endset -%}
     {{ return("timestamp '" ~ run_query(query).columns[0].values()[0] ~ "'") }}
 {%- endmacro %}
