@@ -110,7 +110,7 @@
         {% set incremental = [] %}
         {% for node in graph.nodes.values() %}
             {% if node.resource_type == 'model' and node.config.materialized == 'incremental'
-                and node.config.incremental_strategy == 'month_replace' %}
+                and node.config.incremental_strategy in ('month_replace', 'record_replace') %}
                 {% do incremental.append(node.unique_id) %}
             {% endif %}
         {% endfor %}

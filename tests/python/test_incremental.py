@@ -4,11 +4,14 @@ the first changed one."""
 
 from __future__ import annotations
 
+import csv
 import os
 import re
 import shutil
 import subprocess
 import sys
+import zipfile
+from datetime import date, timedelta
 from pathlib import Path
 
 import duckdb
@@ -26,6 +29,7 @@ SELECT = [
     "+fct_outcomes",
     "+tag:dq",
     "path:models/staging",
+    "path:models/marts/activity",
 ]
 
 
@@ -59,11 +63,67 @@ def _run(db: Path, work: Path, *args: str) -> str:
     return done.stdout
 
 
-def _build(db: Path, work: Path) -> str:
+def _build(db: Path, work: Path, *extra: str) -> str:
     return _run(
         db, work, "dbt", "build", "--select", *SELECT, "--exclude", "resource_type:test", "resource_type:unit_test",
-        "--target-path", str(work / "target"), "--log-path", str(work / "logs"),
+        "--target-path", str(work / "target"), "--log-path", str(work / "logs"), *extra,
     )  # fmt: skip
+
+
+def _read_table(package: Path, table: str) -> tuple[list[str], list[list[str]]]:
+    with (package / f"{table}.csv").open(newline="", encoding="utf-8") as f:
+        rows = list(csv.reader(f))
+    return rows[0], rows[1:]
+
+
+def _write_table(package: Path, table: str, header: list[str], rows: list[list[str]]) -> None:
+    with (package / f"{table}.csv").open("w", newline="", encoding="utf-8") as f:
+        csv.writer(f, lineterminator="\r\n").writerows([header, *rows])
+
+
+def _refresh_dropping_records(package: Path, dest: Path) -> tuple[str, list[str]]:
+    """A later Refresh of `package`'s month that drops five care contacts (with their activities and the
+    activities' scores) and an internet therapy log, and moves another contact to a new date: records whose
+    stored latest version came from that month vanish or change. Returns the provider and dropped ids."""
+    if package.suffix == ".zip":
+        with zipfile.ZipFile(package) as z:
+            z.extractall(dest)
+    else:
+        shutil.copytree(package, dest)
+    header, rows = _read_table(dest, "IDS000Header")
+    values = dict(zip(header, rows[0], strict=True))
+    month = date.fromisoformat(values["ReportingPeriodStartDate"])
+    refresh_month = (month.replace(day=28) + timedelta(days=40)).replace(day=1)  # month M+2
+    last_day = (refresh_month.replace(day=28) + timedelta(days=4)).replace(day=1) - timedelta(days=1)
+    values["DateTimeDatSetCreate"] = f"{last_day.isoformat()}T23:00:00"
+    _write_table(dest, "IDS000Header", header, [[values[h] for h in header]])
+
+    header, contacts = _read_table(dest, "IDS201CareContact")
+    dropped = [row[header.index("CareContactId")] for row in contacts[:5]]
+    kept = contacts[5:]
+    kept[0][header.index("CareContDate")] = month.isoformat()
+    _write_table(dest, "IDS201CareContact", header, kept)
+    header, activities = _read_table(dest, "IDS202CareActivity")
+    gone = [row for row in activities if row[header.index("CareContactId")] in dropped]
+    _write_table(dest, "IDS202CareActivity", header, [row for row in activities if row not in gone])
+    gone_ids = {row[header.index("CareActId")] for row in gone}
+    header, scores = _read_table(dest, "IDS607CodedScoreAssessmentAct")
+    kept_scores = [row for row in scores if row[header.index("CareActId")] not in gone_ids]
+    _write_table(dest, "IDS607CodedScoreAssessmentAct", header, kept_scores)
+    header, logs = _read_table(dest, "IDS205InternetTherLog")
+    _write_table(dest, "IDS205InternetTherLog", header, logs[1:])
+    return values["OrgIDProv"], dropped
+
+
+def _contact_ids(db: Path, provider: str) -> set[str]:
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        rows = con.execute(
+            "select care_contact_id from marts.fct_care_contacts where org_code_provider = ?", [provider]
+        ).fetchall()
+    finally:
+        con.close()
+    return {r[0] for r in rows}
 
 
 def _incremental_relations(db: Path) -> list[tuple[str, str]]:
@@ -77,6 +137,37 @@ def _incremental_relations(db: Path) -> list[tuple[str, str]]:
     finally:
         manifest_free.close()
     return [(r[0], r[1]) for r in rows]
+
+
+def _assert_equal_builds(inc_db: Path, full_db: Path) -> None:
+    """Every table of the incremental warehouse equals the full rebuild's, row for row."""
+    relations = _incremental_relations(full_db)
+    assert ("publication", "monthly_activity") in relations and ("marts", "fct_referral_months") in relations
+    assert relations == _incremental_relations(inc_db)
+    con = duckdb.connect()
+    con.execute(f"attach '{inc_db}' as inc (read_only)")
+    con.execute(f"attach '{full_db}' as full_build (read_only)")
+    differing = []
+    for schema, table in relations:
+        counts = con.execute(f"select count(*) from inc.{schema}.{table}").fetchone()
+        expected = con.execute(f"select count(*) from full_build.{schema}.{table}").fetchone()
+        # the order packages were loaded in (load_seq) differs between the two loads by design
+        columns = "* exclude (load_seq)" if table == "stg_iapt__submissions" else "*"
+        extra = con.execute(
+            f"select count(*) from (select {columns} from inc.{schema}.{table} except all "
+            f"select {columns} from full_build.{schema}.{table})"
+        ).fetchone()
+        missing = con.execute(
+            f"select count(*) from (select {columns} from full_build.{schema}.{table} except all "
+            f"select {columns} from inc.{schema}.{table})"
+        ).fetchone()
+        assert counts and expected and extra and missing
+        if counts[0] != expected[0] or extra[0] or missing[0]:
+            differing.append(
+                f"{schema}.{table}: {counts[0]} rows vs {expected[0]}, {extra[0]} extra, {missing[0]} missing"
+            )
+    con.close()
+    assert not differing, "incremental build differs from the full rebuild:\n" + "\n".join(differing)
 
 
 @pytest.mark.xdist_group("demo_builds")
@@ -109,36 +200,23 @@ def test_incremental_months_equal_a_full_rebuild(tmp_path: Path) -> None:
     _run(full_db, tmp_path, "iapt", "load", str(_copy(packages, tmp_path / "all")), "--quiet")
     _build(full_db, tmp_path / "full")
 
-    relations = _incremental_relations(full_db)
-    assert ("publication", "monthly_activity") in relations and ("marts", "fct_referral_months") in relations
-    assert relations == _incremental_relations(inc_db)
-    con = duckdb.connect()
-    con.execute(f"attach '{inc_db}' as inc (read_only)")
-    con.execute(f"attach '{full_db}' as full_build (read_only)")
-    differing = []
-    for schema, table in relations:
-        counts = con.execute(f"select count(*) from inc.{schema}.{table}").fetchone()
-        expected = con.execute(f"select count(*) from full_build.{schema}.{table}").fetchone()
-        # the order packages were loaded in (load_seq) differs between the two loads by design
-        columns = "* exclude (load_seq)" if table == "stg_iapt__submissions" else "*"
-        extra = con.execute(
-            f"select count(*) from (select {columns} from inc.{schema}.{table} except all "
-            f"select {columns} from full_build.{schema}.{table})"
-        ).fetchone()
-        missing = con.execute(
-            f"select count(*) from (select {columns} from full_build.{schema}.{table} except all "
-            f"select {columns} from inc.{schema}.{table})"
-        ).fetchone()
-        assert counts and expected and extra and missing
-        if counts[0] != expected[0] or extra[0] or missing[0]:
-            differing.append(
-                f"{schema}.{table}: {counts[0]} rows vs {expected[0]}, {extra[0]} extra, {missing[0]} missing"
-            )
-    con.close()
-    assert not differing, "incremental build differs from the full rebuild:\n" + "\n".join(differing)
+    _assert_equal_builds(inc_db, full_db)
     # and a build with nothing new reprocesses nothing
     again = _build(inc_db, tmp_path / "incremental")
     assert "nothing to reprocess" in again
+
+    # a later refresh of that month drops records whose latest version came from it: the incremental build
+    # removes them (and recomputes what derives from them) exactly as a full rebuild does
+    crafted = tmp_path / "dropping" / refreshed / "refresh_dropping_records"
+    provider, dropped = _refresh_dropping_records(late_refresh[0], crafted)
+    assert set(dropped) <= _contact_ids(inc_db, provider)
+    for db in (inc_db, full_db):
+        _run(db, tmp_path, "iapt", "load", str(crafted.parent.parent), "--quiet")
+    inc_log = _build(inc_db, tmp_path / "incremental")
+    assert re.search(rf"reprocessing months from {refreshed}-01", inc_log), inc_log[-2000:]
+    assert not set(dropped) & _contact_ids(inc_db, provider)
+    _build(full_db, tmp_path / "full", "--full-refresh")
+    _assert_equal_builds(inc_db, full_db)
 
 
 def test_code_fingerprint_changes_with_any_model_macro_or_seed(tmp_path: Path) -> None:

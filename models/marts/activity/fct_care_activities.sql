@@ -5,13 +5,22 @@
 -- training = otherwise an IAPT-level qualification with a planned completion date; qualification
 -- records of the provider's submissions up to the activity's month count. v1.5 has no care
 -- professional: its qualification columns are null.
+-- Incremental by record (macros/incremental/records_to_rebuild.sql): a build recomputes the activities a
+-- reprocessed month can change, by their own versions or by their contact's (date, pathway).
+{{ config(
+    materialized=by_month_materialization(),
+    incremental_strategy='record_replace',
+    unique_key='care_activity_key',
+    month_columns=['reporting_period_start', 'care_contact_reporting_period_start'],
+) }}
+
 with
 
-staged_activities as (
+all_staged_activities as (
     select * from {{ ref('stg_iapt__care_activities') }}
 ),
 
-staged_care_contacts as (
+all_staged_care_contacts as (
     select * from {{ ref('stg_iapt__care_contacts') }}
 ),
 
@@ -25,6 +34,38 @@ qualification_levels as (
 
 therapy_types as (
     select * from {{ ref('ref_therapy_types') }}
+),
+
+{% if is_incremental_build() %}
+-- the activities with a version, or a stored row or contact version, from a reprocessed month, and the
+-- activities of the contacts with a version in one
+changed_activities as (
+    {{ changed_record_keys(
+        'all_staged_activities', 'care_activity_key',
+        ['reporting_period_start', 'care_contact_reporting_period_start'],
+    ) }}
+    union
+    select care_activity_key from all_staged_activities
+    where care_contact_key in (
+        select care_contact_key from all_staged_care_contacts
+        where reporting_period_start >= {{ rebuild_from_month() }}
+    )
+),
+{% endif %}
+
+-- every version of each activity to (re)compute, and of the contacts they belong to
+staged_activities as (
+    select * from all_staged_activities
+    {% if is_incremental_build() %}
+    where care_activity_key in (select care_activity_key from changed_activities)
+    {% endif %}
+),
+
+staged_care_contacts as (
+    select * from all_staged_care_contacts
+    {% if is_incremental_build() %}
+    where care_contact_key in (select care_contact_key from staged_activities)
+    {% endif %}
 ),
 
 -- rule 1.5: each activity and contact as last submitted
@@ -46,6 +87,7 @@ activity_events as (
         activities.dataset_version,
         activities.submission_id,
         care_contacts.care_contact_date,
+        care_contacts.reporting_period_start as care_contact_reporting_period_start,
         activities.therapy_code,
         activities.therapy_name,
         activities.therapy_step,
@@ -116,6 +158,7 @@ final as (
         activity_events.dataset_version,
         activity_events.submission_id,
         activity_events.care_contact_date,
+        activity_events.care_contact_reporting_period_start,
         cast({{ dbt.date_trunc('month', 'activity_events.care_contact_date') }} as date) as care_contact_month,
         activity_events.therapy_code,
         activity_events.therapy_name,

@@ -5,13 +5,25 @@
 -- contact is a treatment session or an assessment of its pathway also depends on the pathway's dates
 -- in a month: see the pathway derivations. Therapies and staff qualifications are summarised from
 -- fct_care_activities.
+-- Incremental by record (macros/incremental/records_to_rebuild.sql): a build recomputes the contacts a
+-- reprocessed month can change, by their own versions or by their activities'.
+{{ config(
+    materialized=by_month_materialization(),
+    incremental_strategy='record_replace',
+    unique_key='care_contact_key',
+) }}
+
 with
 
-staged_care_contacts as (
+all_staged_care_contacts as (
     select * from {{ ref('stg_iapt__care_contacts') }}
 ),
 
-care_activities as (
+staged_activities as (
+    select * from {{ ref('stg_iapt__care_activities') }}
+),
+
+all_care_activities as (
     select * from {{ ref('fct_care_activities') }}
 ),
 
@@ -45,6 +57,37 @@ interpreter_codes as (
 
 psychotropic_medication as (
     select * from {{ ref('ref_psychotropic_medication') }}
+),
+
+{% if is_incremental_build() %}
+-- the contacts with a version, or a stored row, from a reprocessed month, and every contact any version
+-- of an activity with a version in one belonged to. An activity's version is always sent with its
+-- contact's (the loader rejects an activity whose contact is not in its package, rule "orphan"), so an
+-- activity whose stored latest version was from a reprocessed month belongs to a contact stored from one.
+changed_contacts as (
+    {{ changed_record_keys('all_staged_care_contacts', 'care_contact_key') }}
+    union
+    select care_contact_key from staged_activities
+    where care_activity_key in (
+        select care_activity_key from staged_activities
+        where reporting_period_start >= {{ rebuild_from_month() }}
+    )
+),
+{% endif %}
+
+-- every version of each contact to (re)compute, and its activities
+staged_care_contacts as (
+    select * from all_staged_care_contacts
+    {% if is_incremental_build() %}
+    where care_contact_key in (select care_contact_key from changed_contacts)
+    {% endif %}
+),
+
+care_activities as (
+    select * from all_care_activities
+    {% if is_incremental_build() %}
+    where care_contact_key in (select care_contact_key from changed_contacts)
+    {% endif %}
 ),
 
 -- rule 1.5: each contact as last submitted

@@ -2,10 +2,32 @@
 -- programme) in its latest version (derivation-rules.md 1.5). Each log is one treatment session of
 -- its pathway, dated at its start date, when that date falls within the pathway's range (rule 2.2);
 -- the IET session count M343 counts logs by their end date.
+-- Incremental by record (macros/incremental/records_to_rebuild.sql): a build recomputes only the logs a
+-- reprocessed month can change.
+{{ config(
+    materialized=by_month_materialization(),
+    incremental_strategy='record_replace',
+    unique_key='iet_log_key',
+) }}
+
 with
 
-staged_iet_logs as (
+all_staged_iet_logs as (
     select * from {{ ref('stg_iapt__internet_therapy_logs') }}
+),
+
+{% if is_incremental_build() %}
+changed_iet_logs as (
+    {{ changed_record_keys('all_staged_iet_logs', 'iet_log_key') }}
+),
+{% endif %}
+
+-- every version of each log to (re)compute
+staged_iet_logs as (
+    select * from all_staged_iet_logs
+    {% if is_incremental_build() %}
+    where iet_log_key in (select iet_log_key from changed_iet_logs)
+    {% endif %}
 ),
 
 -- rule 1.5: each log as last submitted
