@@ -4,12 +4,23 @@
     version arrives (`superseded_from`, null for the latest); `in_force_at_month` is the join condition
     that keeps, for a pathway-month, the one version of each of its records in force at that month.
 #}
-{% macro record_versions(relation, record_key) -%}
+{#
+    With `pathways` (the model's pathway-month CTE), an incremental build keeps only the records that one
+    of those pathways may use: every version of each record any version of which is on one of them
+    (whole records, so `superseded_from` is the same as over all versions). A full build reads all.
+#}
+{% macro record_versions(relation, record_key, pathways=none) -%}
     select
         *,
         lead(reporting_period_start) over (partition by {{ record_key }} order by reporting_period_start)
             as superseded_from
     from {{ relation }}
+    {%- if pathways is not none and is_incremental_build() %}
+    where {{ record_key }} in (
+        select {{ record_key }} from {{ relation }}
+        where pathway_key in (select pathway_key from {{ pathways }})
+    )
+    {%- endif %}
 {%- endmacro %}
 
 {% macro in_force_at_month(pathways, versions) -%}

@@ -5,14 +5,23 @@
 -- under the provider, the ones present under another provider with the same person and service request id
 -- are breaks. Person identifier continuity: of those present under the provider by service request id, the
 -- ones whose person differs are breaks. The person is the pseudonymous person_key (NHS number when valid).
+-- Incremental by month: month M reads months M-1 and M, so a build from R reads the months from R-1.
+{{ config(materialized=by_month_materialization(), incremental_strategy='month_replace') }}
+
 with
 
 referrals as (
     select * from {{ ref('stg_iapt__referrals') }}
+    {% if is_incremental_build() -%}
+        where reporting_period_start >= cast({{ dbt.dateadd('month', -1, rebuild_from_month()) }} as date)
+    {%- endif %}
 ),
 
 patients as (
     select * from {{ ref('stg_iapt__patients') }}
+    {% if is_incremental_build() -%}
+        where reporting_period_start >= cast({{ dbt.dateadd('month', -1, rebuild_from_month()) }} as date)
+    {%- endif %}
 ),
 
 referral_people as (
@@ -107,3 +116,4 @@ final as (
 )
 
 select * from final
+where {{ incremental_months('reporting_period_start') }}

@@ -20,6 +20,7 @@ from __future__ import annotations
 import csv
 import io
 import re
+from collections.abc import Sequence
 from pathlib import Path
 
 from iapt_warehouse import contract
@@ -148,13 +149,27 @@ def _seed_columns(root: Path, seed: str) -> list[str]:
         return next(csv.reader(handle))
 
 
+def _presence_only(entry: contract.Entry) -> bool:
+    """A free-text item with no default codes: every present value is valid, so VODIM only counts presence."""
+    return _check(entry) == "text" and not default_codes(entry.default_codes, ".".join(entry.key))
+
+
+def _quoted_names(items: Sequence[contract.Item]) -> str:
+    return ", ".join(f"'{i.name.lower()}'" for i in items)
+
+
 def render_layout(root: Path) -> str:
+    presence_only = {
+        (e.item.dataset_version, e.item.table_name, e.item.name) for e in contract.dictionary() if _presence_only(e)
+    }
     tables = []
     for table in contract.all_tables():
-        columns = ", ".join(f"'{i.name.lower()}'" for i in table.items)
+        text = [i for i in table.items if (table.dataset_version, table.name, i.name) in presence_only]
+        judged = [i for i in table.items if i not in text]
         tables.append(
             f"        {{'dataset_version': '{table.dataset_version}', 'table_name': '{table.name}',"
-            f" 'landing_table': '{table.landing_name}', 'columns': [{columns}]}}"
+            f" 'landing_table': '{table.landing_name}', 'columns': [{_quoted_names(table.items)}],"
+            f" 'judged_columns': [{_quoted_names(judged)}], 'text_columns': [{_quoted_names(text)}]}}"
         )
     lists = sorted({(e.code_list, e.code_list_column) for e in contract.dictionary() if e.code_list})
     code_lists = []
@@ -170,7 +185,9 @@ def render_layout(root: Path) -> str:
         " data_dictionary.csv). Do not edit. #}\n"
         "{#\n"
         "    The landing tables with their item columns, and the code-list seeds the DQ item rules name\n"
-        "    (seeds/dq/dq_item_rules.csv): the layout stg_iapt__item_value_counts unpivots.\n"
+        "    (seeds/dq/dq_item_rules.csv): the layout stg_dq__item_value_counts reads. `judged_columns` are\n"
+        "    unpivoted and each value judged by its rule; `text_columns` (free text without default codes,\n"
+        "    check_kind text: every present value is valid) are only counted, per column.\n"
         "#}\n"
         "{% macro dq_landing_tables() %}\n"
         "    {{ return([\n" + ",\n".join(tables) + "\n    ]) }}\n"

@@ -39,8 +39,16 @@ def key_from_environment() -> bytes:
     return value.encode("utf-8")
 
 
+@lru_cache(maxsize=4)
+def _keyed_hmac(key: bytes) -> hmac.HMAC:
+    """The HMAC state after the key: each digest copies it instead of hashing the key's pads again."""
+    return hmac.new(key, digestmod=hashlib.sha256)
+
+
 def _digest(key: bytes, basis: str) -> str:
-    return hmac.new(key, basis.encode("utf-8"), hashlib.sha256).hexdigest()
+    keyed = _keyed_hmac(key).copy()
+    keyed.update(basis.encode("utf-8"))
+    return keyed.hexdigest()
 
 
 def valid_nhs_number(value: str | None) -> str | None:

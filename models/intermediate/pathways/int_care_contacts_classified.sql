@@ -23,7 +23,7 @@ appointment_types as (
 
 -- rule 1.5: each monthly version of a record and the month it is superseded
 contact_versions as (
-    {{ record_versions('contacts', 'care_contact_key') }}
+    {{ record_versions('contacts', 'care_contact_key', 'pathways') }}
 ),
 
 known_at_month as (

@@ -21,7 +21,7 @@ descriptors as (
 
 -- rule 1.5: each monthly version of a record and the month it is superseded
 complaint_versions as (
-    {{ record_versions('complaints', 'presenting_complaint_key') }}
+    {{ record_versions('complaints', 'presenting_complaint_key', 'pathways') }}
 ),
 
 known_at_month as (

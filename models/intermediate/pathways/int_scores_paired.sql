@@ -8,6 +8,8 @@ scores as (
     where is_usable and {{ incremental_months('reporting_period_start') }}
 ),
 
+-- one ordering: the last score is the one at position score_count (the order is total: a pathway-month has
+-- one version of each record, and the record's id and table break every tie)
 ordered as (
     select
         pathway_key,
@@ -19,10 +21,6 @@ ordered as (
             partition by pathway_key, reporting_period_start, tool_code
             order by score_date, score_time nulls first, record_id, source_table
         ) as position_from_first,
-        row_number() over (
-            partition by pathway_key, reporting_period_start, tool_code
-            order by score_date desc, score_time desc nulls last, record_id desc, source_table desc
-        ) as position_from_last,
         count(*) over (partition by pathway_key, reporting_period_start, tool_code) as score_count
     from scores
 ),
@@ -35,8 +33,8 @@ paired as (
         max(score_count) as score_count,
         max(case when position_from_first = 1 then score end) as first_score,
         max(case when position_from_first = 1 then score_date end) as first_score_date,
-        max(case when position_from_last = 1 and score_count >= 2 then score end) as last_score,
-        max(case when position_from_last = 1 and score_count >= 2 then score_date end) as last_score_date,
+        max(case when position_from_first = score_count and score_count >= 2 then score end) as last_score,
+        max(case when position_from_first = score_count and score_count >= 2 then score_date end) as last_score_date,
         max(score_count) >= 2 as is_paired
     from ordered
     group by pathway_key, reporting_period_start, tool_code

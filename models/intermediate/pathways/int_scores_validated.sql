@@ -16,7 +16,7 @@ scores as (
 
 -- rule 1.5: each monthly version of a record and the month it is superseded
 score_versions as (
-    {{ record_versions('scores', 'score_key') }}
+    {{ record_versions('scores', 'score_key', 'pathways') }}
 ),
 
 known_at_month as (

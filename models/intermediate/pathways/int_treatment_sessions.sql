@@ -33,7 +33,7 @@ contact_sessions as (
 
 -- rule 1.5: each monthly version of a record and the month it is superseded
 iet_versions as (
-    {{ record_versions('iet_logs', 'iet_log_key') }}
+    {{ record_versions('iet_logs', 'iet_log_key', 'pathways') }}
 ),
 
 iet_sessions as (

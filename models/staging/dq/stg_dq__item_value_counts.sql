@@ -1,7 +1,9 @@
 -- VODIM counts: one row per submission, table and item, for every loaded submission (in use, superseded
--- or late), both versions. Every landing table is unpivoted in one scan, each value is judged by its rule
--- in seeds/dq/dq_item_rules.csv (generated from the data dictionary) and only the counts leave this model:
--- no submitted value, so no direct identifier, is selected (the NHS number is checked here, in place).
+-- or late), both versions. The items with a check (codes, values, dates, numbers, scores, NHS numbers) are
+-- unpivoted, each value judged by its rule in seeds/dq/dq_item_rules.csv (generated from the data
+-- dictionary); the free-text items without default codes, for which every present value is valid, are
+-- only counted per column (`text_columns` of dq_landing_tables()). Only the counts leave this model: no
+-- submitted value, so no direct identifier, is selected (the NHS number is checked here, in place).
 {{ config(
     materialized=by_month_materialization(), incremental_strategy='submission_append', tags=['dq']
 ) }}
@@ -64,14 +66,40 @@ score_ranges as (
 ),
 
 submitted_values as (
-    {% for table in layout -%}
+    {% for table in layout if table.judged_columns -%}
         select
             _submission_id as submission_id,
             '{{ table.dataset_version }}' as dataset_version,
             '{{ table.table_name }}' as table_name,
-            {{ unpivot_columns(table.columns, 'column_name', 'raw_value') }}
+            {{ unpivot_columns(table.judged_columns, 'column_name', 'raw_value') }}
         from {{ source('landing', table.landing_table) }}
         where {{ incremental_submissions('_submission_id', '_loaded_at') }}
+        {% if not loop.last %}union all{% endif %}
+    {% endfor %}
+),
+
+-- free-text items: per submission, the rows and each column's present (non-blank) values
+text_presence as (
+    {% for table in layout if table.text_columns -%}
+        select
+            presence.submission_id,
+            presence.dataset_version,
+            presence.table_name,
+            presence.total_count,
+            {{ unpivot_columns(table.text_columns, 'column_name', 'present_count') }}
+        from (
+            select
+                _submission_id as submission_id,
+                '{{ table.dataset_version }}' as dataset_version,
+                '{{ table.table_name }}' as table_name,
+                count(*) as total_count,
+                {% for column in table.text_columns -%}
+                    count(nullif(trim({{ column }}), '')) as {{ column }}{% if not loop.last %},{% endif %}
+                {% endfor %}
+            from {{ source('landing', table.landing_table) }}
+            where {{ incremental_submissions('_submission_id', '_loaded_at') }}
+            group by _submission_id
+        ) as presence
         {% if not loop.last %}union all{% endif %}
     {% endfor %}
 ),
@@ -192,7 +220,7 @@ judged as (
             and judged_inputs.item_name = score_ranges.item_name
 ),
 
-counted as (
+judged_counted as (
     select
         submission_id,
         dataset_version,
@@ -204,11 +232,55 @@ counted as (
         sum(case when vodim_class = 'default' then 1 else 0 end) as default_count,
         sum(case when vodim_class in ('invalid', 'invalid_format') then 1 else 0 end) as invalid_count,
         sum(case when vodim_class = 'invalid_format' then 1 else 0 end) as invalid_format_count,
-        sum(case when vodim_class = 'missing' then 1 else 0 end) as missing_count,
-        -- the code that computed the row (macros/incremental/months_to_rebuild.sql)
-        {{ code_fingerprint_sql() }} as code_fingerprint
+        sum(case when vodim_class = 'missing' then 1 else 0 end) as missing_count
     from judged
     group by submission_id, dataset_version, table_name, item_name
+),
+
+-- a free-text item's present values are valid, the blank ones missing
+text_counted as (
+    select
+        text_presence.submission_id,
+        text_presence.dataset_version,
+        text_presence.table_name,
+        rules.item_name,
+        text_presence.total_count,
+        cast(text_presence.present_count as bigint) as valid_count,
+        0 as other_count,
+        0 as default_count,
+        0 as invalid_count,
+        0 as invalid_format_count,
+        text_presence.total_count - cast(text_presence.present_count as bigint) as missing_count
+    from text_presence
+    inner join rules
+        on
+            text_presence.dataset_version = rules.dataset_version
+            and text_presence.table_name = rules.table_name
+            and text_presence.column_name = rules.column_name
+),
+
+counted as (
+    select * from judged_counted
+    union all
+    select * from text_counted
+),
+
+final as (
+    select
+        submission_id,
+        dataset_version,
+        table_name,
+        item_name,
+        cast(total_count as bigint) as total_count,
+        cast(valid_count as bigint) as valid_count,
+        cast(other_count as bigint) as other_count,
+        cast(default_count as bigint) as default_count,
+        cast(invalid_count as bigint) as invalid_count,
+        cast(invalid_format_count as bigint) as invalid_format_count,
+        cast(missing_count as bigint) as missing_count,
+        -- the code that computed the row (macros/incremental/months_to_rebuild.sql)
+        {{ code_fingerprint_sql() }} as code_fingerprint
+    from counted
 )
 
-select * from counted
+select * from final

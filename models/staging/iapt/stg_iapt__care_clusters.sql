@@ -8,9 +8,14 @@ source_rows as (
     {{ in_use_rows(source('landing', 'ids803carecluster'), '2.0') }}
 ),
 
+-- the keyed digest once per distinct local patient id (macros/iapt/pseudonymise.sql)
+keyed_source_rows as (
+    {{ with_patient_keys('source_rows', 'localpatientid') }}
+),
+
 renamed as (
     select
-        {{ pseudo_id('org_code_provider', 'localpatientid') }} as patient_key,
+        patient_key,
         submission_id,
         dataset_version,
         org_code_provider,
@@ -21,7 +26,7 @@ renamed as (
         nullif(trim(starttimecareclust), '') as start_time,
         {{ parse_submitted_date('enddatecareclust', '2.0') }} as end_date,
         nullif(trim(endtimecareclust), '') as end_time
-    from source_rows
+    from keyed_source_rows
 )
 
 select * from renamed

@@ -8,16 +8,21 @@ source_rows as (
     {{ in_use_rows(source('landing', 'ids007disabilitytype'), '2.0') }}
 ),
 
+-- the keyed digest once per distinct local patient id (macros/iapt/pseudonymise.sql)
+keyed_source_rows as (
+    {{ with_patient_keys('source_rows', 'localpatientid') }}
+),
+
 renamed as (
     select
-        {{ pseudo_id('org_code_provider', 'localpatientid') }} as patient_key,
+        patient_key,
         submission_id,
         dataset_version,
         org_code_provider,
         reporting_period_start,
         reporting_period_end,
         {{ normalise_code('disabcode', 2) }} as disability_code
-    from source_rows
+    from keyed_source_rows
 )
 
 select * from renamed

@@ -8,9 +8,14 @@ source_rows as (
     {{ in_use_rows(source('landing', 'ids002gp'), '2.0') }}
 ),
 
+-- the keyed digest once per distinct local patient id (macros/iapt/pseudonymise.sql)
+keyed_source_rows as (
+    {{ with_patient_keys('source_rows', 'localpatientid') }}
+),
+
 renamed as (
     select
-        {{ pseudo_id('org_code_provider', 'localpatientid') }} as patient_key,
+        patient_key,
         submission_id,
         dataset_version,
         org_code_provider,
@@ -20,7 +25,7 @@ renamed as (
         upper(trim(orgidgpprac)) as org_code_gp_practice,
         {{ parse_submitted_date('startdategmpregistration', '2.0') }} as registration_start_date,
         {{ parse_submitted_date('enddategmpregistration', '2.0') }} as registration_end_date
-    from source_rows
+    from keyed_source_rows
 )
 
 select * from renamed

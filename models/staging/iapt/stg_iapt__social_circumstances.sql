@@ -8,9 +8,14 @@ source_rows as (
     {{ in_use_rows(source('landing', 'ids011socpercircumstances'), '2.0') }}
 ),
 
+-- the keyed digest once per distinct local patient id (macros/iapt/pseudonymise.sql)
+keyed_source_rows as (
+    {{ with_patient_keys('source_rows', 'localpatientid') }}
+),
+
 renamed as (
     select
-        {{ pseudo_id('org_code_provider', 'localpatientid') }} as patient_key,
+        patient_key,
         submission_id,
         dataset_version,
         org_code_provider,
@@ -18,7 +23,7 @@ renamed as (
         reporting_period_end,
         trim(socpercircumstance) as social_circumstance_code,
         {{ parse_submitted_date('socpercircumstancerecdate', '2.0') }} as recorded_date
-    from source_rows
+    from keyed_source_rows
 )
 
 select * from renamed

@@ -9,6 +9,11 @@ patients as (
     {{ in_use_rows(source('landing', 'iaptdatasetperson'), '1.5') }}
 ),
 
+-- the keyed digests once per distinct identifier (macros/iapt/pseudonymise.sql)
+keyed_patients as (
+    {{ with_patient_keys('patients', 'lptid', 'nhsnumber') }}
+),
+
 derived as (
     select
         submission_id,
@@ -16,8 +21,8 @@ derived as (
         org_code_provider,
         reporting_period_start,
         reporting_period_end,
-        {{ pseudo_id('org_code_provider', 'lptid') }} as patient_key,
-        {{ person_key('nhsnumber', 'org_code_provider', 'lptid') }} as person_key,
+        patient_key,
+        person_key,
         {{ age_in_years(parse_submitted_date('personbirthdate', '1.5'), 'reporting_period_start') }}
             as age_at_period_start,
         {{ age_in_years(parse_submitted_date('personbirthdate', '1.5'), 'reporting_period_end') }}
@@ -35,7 +40,7 @@ derived as (
         upper(trim(sexualorientation)) as sexual_orientation_code_v15,
         upper(trim(religiousgroup)) as religion_code_v15,
         upper(trim(ltcondition)) as ltc_indicator_v15
-    from patients
+    from keyed_patients
 )
 
 select * from derived

@@ -9,6 +9,11 @@ referrals as (
     {{ in_use_rows(source('landing', 'iaptdatasetreferral'), '1.5') }}
 ),
 
+-- the keyed digest once per distinct local patient id (macros/iapt/pseudonymise.sql)
+keyed_referrals as (
+    {{ with_patient_keys('referrals', 'lptid') }}
+),
+
 renamed as (
     select
         submission_id,
@@ -17,7 +22,7 @@ renamed as (
         reporting_period_start,
         reporting_period_end,
         trim(serviceid) as service_request_id,
-        {{ pseudo_id('org_code_provider', 'lptid') }} as patient_key,
+        patient_key,
         upper(trim(orgcodecomm)) as org_code_commissioner,
         {{ parse_submitted_date('refrecdate', '1.5') }} as referral_received_date,
         upper(trim(sourcereferral)) as source_of_referral_code,
@@ -30,7 +35,7 @@ renamed as (
         upper(trim(servreqaccind)) as service_request_accepted_v15,
         upper(trim(orgcodeprovidstepto)) as org_code_provider_stepped_to_v15,
         {{ normalise_code('carecluster', 2) }} as care_cluster_code_v15
-    from referrals
+    from keyed_referrals
 )
 
 select * from renamed

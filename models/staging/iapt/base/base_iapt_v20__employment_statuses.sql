@@ -8,9 +8,14 @@ source_rows as (
     {{ in_use_rows(source('landing', 'ids004empstatus'), '2.0') }}
 ),
 
+-- the keyed digest once per distinct local patient id (macros/iapt/pseudonymise.sql)
+keyed_source_rows as (
+    {{ with_patient_keys('source_rows', 'localpatientid') }}
+),
+
 renamed as (
     select
-        {{ pseudo_id('org_code_provider', 'localpatientid') }} as patient_key,
+        patient_key,
         submission_id,
         dataset_version,
         org_code_provider,
@@ -30,7 +35,7 @@ renamed as (
         upper(trim(otherbenefitind)) as other_benefit_indicator,
         upper(trim(empsupportind)) as employment_support_indicator,
         upper(trim(empsupportreferral)) as employment_support_referral
-    from source_rows
+    from keyed_source_rows
 )
 
 select * from renamed

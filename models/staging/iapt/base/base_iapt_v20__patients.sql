@@ -10,6 +10,11 @@ patients as (
     {{ in_use_rows(source('landing', 'ids001mpi'), '2.0') }}
 ),
 
+-- the keyed digests once per distinct identifier (macros/iapt/pseudonymise.sql)
+keyed_patients as (
+    {{ with_patient_keys('patients', 'localpatientid', 'nhsnumber') }}
+),
+
 derived as (
     select
         submission_id,
@@ -17,8 +22,8 @@ derived as (
         org_code_provider,
         reporting_period_start,
         reporting_period_end,
-        {{ pseudo_id('org_code_provider', 'localpatientid') }} as patient_key,
-        {{ person_key('nhsnumber', 'org_code_provider', 'localpatientid') }} as person_key,
+        patient_key,
+        person_key,
         {{ age_in_years(parse_submitted_date('personbirthdate', '2.0'), 'reporting_period_start') }}
             as age_at_period_start,
         {{ age_in_years(parse_submitted_date('personbirthdate', '2.0'), 'reporting_period_end') }}
@@ -36,7 +41,7 @@ derived as (
         cast(null as {{ dbt.type_string() }}) as sexual_orientation_code_v15,
         cast(null as {{ dbt.type_string() }}) as religion_code_v15,
         cast(null as {{ dbt.type_string() }}) as ltc_indicator_v15
-    from patients
+    from keyed_patients
 )
 
 select * from derived

@@ -9,6 +9,11 @@ referrals as (
     {{ in_use_rows(source('landing', 'ids101referral'), '2.0') }}
 ),
 
+-- the keyed digest once per distinct local patient id (macros/iapt/pseudonymise.sql)
+keyed_referrals as (
+    {{ with_patient_keys('referrals', 'localpatientid') }}
+),
+
 renamed as (
     select
         submission_id,
@@ -17,7 +22,7 @@ renamed as (
         reporting_period_start,
         reporting_period_end,
         trim(servicerequestid) as service_request_id,
-        {{ pseudo_id('org_code_provider', 'localpatientid') }} as patient_key,
+        patient_key,
         upper(trim(orgidcomm)) as org_code_commissioner,
         {{ parse_submitted_date('referralrequestreceiveddate', '2.0') }} as referral_received_date,
         upper(trim(sourceofreferralmh)) as source_of_referral_code,
@@ -30,7 +35,7 @@ renamed as (
         cast(null as {{ dbt.type_string() }}) as service_request_accepted_v15,
         cast(null as {{ dbt.type_string() }}) as org_code_provider_stepped_to_v15,
         cast(null as {{ dbt.type_string() }}) as care_cluster_code_v15
-    from referrals
+    from keyed_referrals
 )
 
 select * from renamed
