@@ -1,25 +1,19 @@
 {{ config(month_column='quarter_start', month_grain='quarter') }}
 -- Quarterly breakdowns of the headline measures by the catalogue's variables (V001-V014; see
--- int_quarterly_breakdown_pathways) at England, provider and Sub-ICB level, exact and
+-- int_monthly_breakdown_counts) at England, provider and Sub-ICB level, exact and
 -- under the same disclosure control as the monthly file. Counts are the measures' monthly conditions
--- (macros/publication/measure_definitions.sql) summed over the quarter's months; percentages come from
--- the quarter's exact counts.
+-- (macros/publication/measure_definitions.sql) counted per month and summed over the quarter's months;
+-- percentages come from the quarter's exact counts.
 {% set definitions = measure_definitions() %}
-{% set counts = ['M001', 'M031', 'M076', 'M179', 'M185', 'M189', 'M191', 'M193', 'M052', 'M054'] %}
+{% set counts = quarterly_breakdown_counts() %}
 {% set count_definitions = definitions | selectattr('id', 'in', counts) | list %}
-{% set percentages = ['M053', 'M055', 'M186', 'M1010', 'M192', 'M195'] %}
-{% set percentage_definitions = definitions | selectattr('id', 'in', percentages) | list %}
+{% set percentage_definitions = definitions | selectattr('id', 'in', quarterly_breakdown_percentages()) | list %}
 
 with
 
-breakdowns as (
-    select * from {{ ref('int_quarterly_breakdown_pathways') }}
+monthly_counts as (
+    select * from {{ ref('int_monthly_breakdown_counts') }}
     where {{ incremental_months('quarter_start', 'quarter') }}
-),
-
-referral_months as (
-    select * from {{ ref('int_publication_referral_months') }}
-    where {{ incremental_months('reporting_period_start', 'quarter') }}
 ),
 
 catalogue as (
@@ -44,22 +38,8 @@ variables as (
     {% endfor %}
 ),
 
--- each pathway-month once per breakdown variable and category it falls in, with its flags
-pathways as (
-    select
-        referral_months.*,
-        breakdowns.quarter_start,
-        breakdowns.quarter_end,
-        breakdowns.variable_id,
-        breakdowns.category
-    from breakdowns
-    inner join referral_months
-        on
-            breakdowns.pathway_key = referral_months.pathway_key
-            and breakdowns.reporting_period_start = referral_months.reporting_period_start
-),
-
--- the finest grain: every count is additive, so each level is a sum of these rows
+-- the finest grain: every count is additive, so the quarter's is the sum of its months' and each level
+-- is a sum of these rows
 finest as (
     select
         quarter_start,
@@ -71,10 +51,10 @@ finest as (
         variable_id,
         category,
         {% for d in count_definitions %}
-        count(case when {{ d.cond }} then 1 end) as {{ d.id }},
+        cast(sum({{ d.id }}) as bigint) as {{ d.id }},
         {% endfor %}
-        count(*) as pathway_rows
-    from pathways
+        cast(sum(pathway_rows) as bigint) as pathway_rows
+    from monthly_counts
     group by
         quarter_start, quarter_end, org_code_provider, provider_name, sub_icb_code, sub_icb_name, variable_id, category
 ),

@@ -1,18 +1,23 @@
--- The pathways of each month (int_publication_referral_months) with the quarter they count in and
--- one row per breakdown variable and category the pathway falls in: V001 age group, V002 BME group,
--- V003 disability (a pathway counts in each of its patient's disability categories), V004 education,
--- V005 ethnic group, V006 ex-forces, V007 gender, V009 long-term condition (each named condition
--- recorded), V008 IET programme (each programme group of the pathway's IET logs known at the month),
--- V010 problem descriptor group, V011 psychotropic medication status at the first and last treatment
--- session (finished courses), V012 religion, V013 sexual orientation, V014 working age.
--- Demographics are the patient's as submitted in the month (dim_demographics). Quarterly counts are
--- sums of the months' pathway flags: each event (referral, first treatment, ending) is dated in one
--- month and counted there. Narrow on purpose (keys, quarter, variable, category): about fourteen rows
--- per pathway-month, so publication.quarterly_breakdowns joins the pathway's flags back from
--- int_publication_referral_months rather than this model carrying them fourteen times.
+-- The quarterly breakdowns' counts per month: for each month, provider, Sub-ICB, breakdown variable and
+-- category, the number of the month's pathways (int_publication_referral_months) in that category that
+-- meet each count's condition (macros/publication/measure_definitions.sql). Variables: V001 age group,
+-- V002 BME group, V003 disability (a pathway counts in each of its patient's disability categories), V004
+-- education, V005 ethnic group, V006 ex-forces, V007 gender, V009 long-term condition (each named
+-- condition recorded), V008 IET programme (each programme group of the pathway's IET logs known at the
+-- month), V010 problem descriptor group, V011 psychotropic medication status at the first and last
+-- treatment session (finished courses), V012 religion, V013 sexual orientation, V014 working age.
+-- Demographics are the patient's as submitted in the month (dim_demographics). Each event (referral,
+-- first treatment, ending) is dated in one month and counted there, so a quarter's count is the sum of
+-- its months' counts (publication.quarterly_breakdowns). The pathway-month-category rows (about
+-- fourteen per pathway-month) are aggregated here and never stored.
+{% set count_definitions = measure_definitions() | selectattr('id', 'in', quarterly_breakdown_counts()) | list %}
+{% set carried = ['org_code_provider', 'provider_name', 'sub_icb_code', 'sub_icb_name'] %}
+{% set flags = [] %}
+{% for d in count_definitions %}{% do flags.append('counts_' ~ d.id) %}{% endfor %}
+
 with
 
-pathways as (
+referral_months as (
     select * from {{ ref('int_publication_referral_months') }}
     where {{ incremental_months('reporting_period_start') }}
 ),
@@ -126,6 +131,16 @@ categories as (
     select * from {{ ref('ref_breakdown_categories') }}
 ),
 
+-- each pathway-month with whether it meets each count's condition
+pathways as (
+    select
+        *,
+        {% for d in count_definitions -%}
+            coalesce({{ d.cond }}, false) as counts_{{ d.id }}{% if not loop.last %},{% endif %}
+        {% endfor %}
+    from referral_months
+),
+
 missing_disability as (
     select category from categories
     where variable_id = 'V003' and fallback_for = 'missing'
@@ -136,6 +151,9 @@ enriched as (
         pathways.pathway_key,
         pathways.reporting_period_start,
         pathways.patient_key,
+        {% for column in carried + flags -%}
+            pathways.{{ column }},
+        {% endfor -%}
         calendar.financial_quarter_start as quarter_start,
         calendar.financial_quarter_end as quarter_end,
         calendar.financial_quarter_label as quarter_label,
@@ -188,6 +206,9 @@ single_valued as (
         reporting_period_start,
         quarter_start,
         quarter_end,
+        {% for carried_column in carried + flags -%}
+            {{ carried_column }},
+        {% endfor -%}
         '{{ variable_id }}' as variable_id,
         {{ column }} as category
     from enriched
@@ -203,6 +224,9 @@ disability_rows as (
         enriched.reporting_period_start,
         enriched.quarter_start,
         enriched.quarter_end,
+        {% for column in carried + flags -%}
+            enriched.{{ column }},
+        {% endfor -%}
         'V003' as variable_id,
         coalesce(disabilities.disability_category, missing_disability.category) as category
     from enriched
@@ -219,6 +243,9 @@ condition_rows as (
         enriched.reporting_period_start,
         enriched.quarter_start,
         enriched.quarter_end,
+        {% for column in carried + flags -%}
+            enriched.{{ column }},
+        {% endfor -%}
         'V009' as variable_id,
         coalesce(pathway_conditions.condition_name, 'No long term condition') as category
     from enriched
@@ -234,6 +261,9 @@ programme_rows as (
         enriched.reporting_period_start,
         enriched.quarter_start,
         enriched.quarter_end,
+        {% for column in carried + flags -%}
+            enriched.{{ column }},
+        {% endfor -%}
         'V008' as variable_id,
         coalesce(pathway_programmes.iet_programme_group, 'No recorded IET') as category
     from enriched
@@ -243,7 +273,7 @@ programme_rows as (
             and enriched.reporting_period_start = pathway_programmes.reporting_period_start
 ),
 
-final as (
+breakdown_rows as (
     select * from single_valued
     union all
     select distinct * from disability_rows
@@ -251,6 +281,32 @@ final as (
     select * from condition_rows
     union all
     select * from programme_rows
+),
+
+counted as (
+    select
+        reporting_period_start,
+        quarter_start,
+        quarter_end,
+        {% for column in carried -%}
+            {{ column }},
+        {% endfor -%}
+        variable_id,
+        category,
+        {% for d in count_definitions -%}
+            count(case when counts_{{ d.id }} then 1 end) as {{ d.id }},
+        {% endfor -%}
+        count(*) as pathway_rows
+    from breakdown_rows
+    group by
+        reporting_period_start,
+        quarter_start,
+        quarter_end,
+        {% for column in carried -%}
+            {{ column }},
+        {% endfor -%}
+        variable_id,
+        category
 )
 
-select * from final
+select * from counted
