@@ -135,8 +135,8 @@ categories as (
 pathways as (
     select
         *,
-        {% for d in count_definitions -%}
-            coalesce({{ d.cond }}, false) as counts_{{ d.id }}{% if not loop.last %},{% endif %}
+        {% for d in count_definitions %}
+        coalesce({{ d.cond }}, false) as counts_{{ d.id }}{% if not loop.last %},{% endif %}
         {% endfor %}
     from referral_months
 ),
@@ -151,9 +151,9 @@ enriched as (
         pathways.pathway_key,
         pathways.reporting_period_start,
         pathways.patient_key,
-        {% for column in carried + flags -%}
-            pathways.{{ column }},
-        {% endfor -%}
+        {% for column in carried + flags %}
+        pathways.{{ column }},
+        {% endfor %}
         calendar.financial_quarter_start as quarter_start,
         calendar.financial_quarter_end as quarter_end,
         calendar.financial_quarter_label as quarter_label,
@@ -206,9 +206,9 @@ single_valued as (
         reporting_period_start,
         quarter_start,
         quarter_end,
-        {% for carried_column in carried + flags -%}
-            {{ carried_column }},
-        {% endfor -%}
+        {% for carried_column in carried + flags %}
+        {{ carried_column }},
+        {% endfor %}
         '{{ variable_id }}' as variable_id,
         {{ column }} as category
     from enriched
@@ -224,9 +224,9 @@ disability_rows as (
         enriched.reporting_period_start,
         enriched.quarter_start,
         enriched.quarter_end,
-        {% for column in carried + flags -%}
-            enriched.{{ column }},
-        {% endfor -%}
+        {% for column in carried + flags %}
+        enriched.{{ column }},
+        {% endfor %}
         'V003' as variable_id,
         coalesce(disabilities.disability_category, missing_disability.category) as category
     from enriched
@@ -243,9 +243,9 @@ condition_rows as (
         enriched.reporting_period_start,
         enriched.quarter_start,
         enriched.quarter_end,
-        {% for column in carried + flags -%}
-            enriched.{{ column }},
-        {% endfor -%}
+        {% for column in carried + flags %}
+        enriched.{{ column }},
+        {% endfor %}
         'V009' as variable_id,
         coalesce(pathway_conditions.condition_name, 'No long term condition') as category
     from enriched
@@ -261,9 +261,9 @@ programme_rows as (
         enriched.reporting_period_start,
         enriched.quarter_start,
         enriched.quarter_end,
-        {% for column in carried + flags -%}
-            enriched.{{ column }},
-        {% endfor -%}
+        {% for column in carried + flags %}
+        enriched.{{ column }},
+        {% endfor %}
         'V008' as variable_id,
         coalesce(pathway_programmes.iet_programme_group, 'No recorded IET') as category
     from enriched
@@ -288,23 +288,23 @@ counted as (
         reporting_period_start,
         quarter_start,
         quarter_end,
-        {% for column in carried -%}
-            {{ column }},
-        {% endfor -%}
+        {% for column in carried %}
+        {{ column }},
+        {% endfor %}
         variable_id,
         category,
-        {% for d in count_definitions -%}
-            count(case when counts_{{ d.id }} then 1 end) as {{ d.id }},
-        {% endfor -%}
+        {% for d in count_definitions %}
+        count(case when counts_{{ d.id }} then 1 end) as {{ d.id }},
+        {% endfor %}
         count(*) as pathway_rows
     from breakdown_rows
     group by
         reporting_period_start,
         quarter_start,
         quarter_end,
-        {% for column in carried -%}
-            {{ column }},
-        {% endfor -%}
+        {% for column in carried %}
+        {{ column }},
+        {% endfor %}
         variable_id,
         category
 )

@@ -12,15 +12,12 @@
     incremental_strategy='record_replace',
     unique_key='care_contact_key',
 ) }}
+-- depends_on: {{ ref('stg_iapt__care_activities') }}
 
 with
 
 all_staged_care_contacts as (
     select * from {{ ref('stg_iapt__care_contacts') }}
-),
-
-staged_activities as (
-    select * from {{ ref('stg_iapt__care_activities') }}
 ),
 
 all_care_activities as (
@@ -67,9 +64,9 @@ psychotropic_medication as (
 changed_contacts as (
     {{ changed_record_keys('all_staged_care_contacts', 'care_contact_key') }}
     union
-    select care_contact_key from staged_activities
+    select care_contact_key from {{ ref('stg_iapt__care_activities') }}
     where care_activity_key in (
-        select care_activity_key from staged_activities
+        select care_activity_key from {{ ref('stg_iapt__care_activities') }}
         where reporting_period_start >= {{ rebuild_from_month() }}
     )
 ),
