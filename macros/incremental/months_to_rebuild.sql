@@ -80,9 +80,13 @@
     {%- endif -%}
 {%- endmacro %}
 
+{# True when the model is being built incrementally (unit tests have no `this`: they test the full SQL). #}
+{% macro is_incremental_build() -%}
+    {{ return(this is not none and is_incremental()) }}
+{%- endmacro %}
+
 {% macro incremental_months(column, grain='month') -%}
-    {#- unit tests have no `this`: they test the full-build SQL -#}
-    {%- if this is not none and is_incremental() -%}
+    {%- if is_incremental_build() -%}
         {{ column }} >= {{ rebuild_from(grain) }}
     {%- else -%}
         true
@@ -154,7 +158,7 @@
     the earliest unprocessed `loaded_at` (exact, whatever the clock did between loads).
 #}
 {% macro incremental_submissions(column, loaded_at_column=none) -%}
-    {%- if this is not none and is_incremental() -%}
+    {%- if is_incremental_build() -%}
         {{ column }} not in ({{ processed_submissions() }})
         {%- if loaded_at_column %}
         and {{ loaded_at_column }} >= {{ first_unprocessed_load() }}

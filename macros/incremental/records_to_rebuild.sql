@@ -28,11 +28,6 @@
     select {{ columns }} from {{ temp_relation }}
 {% endmacro %}
 
-{# True when the model is being built incrementally (unit tests have no `this`: they test the full SQL). #}
-{% macro is_incremental_build() -%}
-    {{ return(this is not none and is_incremental()) }}
-{%- endmacro %}
-
 {#
     The keys of `relation` (a staging model, one row per record per month) that a build from R can
     change by themselves: a version in a reprocessed month, or a stored row (in `this`) from one.

@@ -7,20 +7,21 @@
 -- ones whose person differs are breaks. The person is the pseudonymous person_key (NHS number when valid).
 -- Incremental by month: month M reads months M-1 and M, so a build from R reads the months from R-1.
 {{ config(materialized=by_month_materialization(), incremental_strategy='month_replace') }}
+{% set first_month_read = "cast(" ~ dbt.dateadd('month', -1, rebuild_from_month()) ~ " as date)" %}
 
 with
 
 referrals as (
     select * from {{ ref('stg_iapt__referrals') }}
     {% if is_incremental_build() -%}
-        where reporting_period_start >= cast({{ dbt.dateadd('month', -1, rebuild_from_month()) }} as date)
+        where reporting_period_start >= {{ first_month_read }}
     {%- endif %}
 ),
 
 patients as (
     select * from {{ ref('stg_iapt__patients') }}
     {% if is_incremental_build() -%}
-        where reporting_period_start >= cast({{ dbt.dateadd('month', -1, rebuild_from_month()) }} as date)
+        where reporting_period_start >= {{ first_month_read }}
     {%- endif %}
 ),
 

@@ -14,6 +14,8 @@
 {% set carried = ['org_code_provider', 'provider_name', 'sub_icb_code', 'sub_icb_name'] %}
 {% set flags = [] %}
 {% for d in count_definitions %}{% do flags.append('counts_' ~ d.id) %}{% endfor %}
+{#- the columns every breakdown row carries besides its variable and category -#}
+{% set row_columns = ['pathway_key', 'reporting_period_start', 'quarter_start', 'quarter_end'] + carried + flags %}
 
 with
 
@@ -202,12 +204,8 @@ single_valued as (
         ('V014', 'working_age_group')
     ] %}
     select
-        pathway_key,
-        reporting_period_start,
-        quarter_start,
-        quarter_end,
-        {% for carried_column in carried + flags %}
-        {{ carried_column }},
+        {% for row_column in row_columns %}
+        {{ row_column }},
         {% endfor %}
         '{{ variable_id }}' as variable_id,
         {{ column }} as category
@@ -220,11 +218,7 @@ single_valued as (
 
 disability_rows as (
     select
-        enriched.pathway_key,
-        enriched.reporting_period_start,
-        enriched.quarter_start,
-        enriched.quarter_end,
-        {% for column in carried + flags %}
+        {% for column in row_columns %}
         enriched.{{ column }},
         {% endfor %}
         'V003' as variable_id,
@@ -239,11 +233,7 @@ disability_rows as (
 
 condition_rows as (
     select
-        enriched.pathway_key,
-        enriched.reporting_period_start,
-        enriched.quarter_start,
-        enriched.quarter_end,
-        {% for column in carried + flags %}
+        {% for column in row_columns %}
         enriched.{{ column }},
         {% endfor %}
         'V009' as variable_id,
@@ -257,11 +247,7 @@ condition_rows as (
 
 programme_rows as (
     select
-        enriched.pathway_key,
-        enriched.reporting_period_start,
-        enriched.quarter_start,
-        enriched.quarter_end,
-        {% for column in carried + flags %}
+        {% for column in row_columns %}
         enriched.{{ column }},
         {% endfor %}
         'V008' as variable_id,
