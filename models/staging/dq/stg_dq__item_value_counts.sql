@@ -78,6 +78,21 @@ submitted_values as (
     {% endfor %}
 ),
 
+-- each distinct value of an item once per submission, with how often it was sent: a value's class
+-- depends only on the value and its item's rule, so each distinct value is judged once (rule
+-- vodim_judged_per_distinct_value)
+value_counts as (
+    select
+        submission_id,
+        dataset_version,
+        table_name,
+        column_name,
+        raw_value,
+        count(*) as value_count
+    from submitted_values
+    group by submission_id, dataset_version, table_name, column_name, raw_value
+),
+
 -- free-text items: per submission, the rows and each column's present (non-blank) values
 text_presence as (
     {% for table in layout if table.text_columns -%}
@@ -106,9 +121,9 @@ text_presence as (
 
 judged_inputs as (
     select
-        submitted_values.submission_id,
-        submitted_values.dataset_version,
-        submitted_values.table_name,
+        value_counts.submission_id,
+        value_counts.dataset_version,
+        value_counts.table_name,
         rules.item_name,
         rules.check_kind,
         rules.code_list,
@@ -117,32 +132,33 @@ judged_inputs as (
         rules.valid_values,
         rules.default_codes,
         rules.format_pattern,
-        submitted_values.raw_value,
-        nullif(trim(submitted_values.raw_value), '') is null as is_missing,
+        value_counts.raw_value,
+        value_counts.value_count,
+        nullif(trim(value_counts.raw_value), '') is null as is_missing,
         case
             when rules.code_width is not null
-                then {{ normalise_code('submitted_values.raw_value', 'rules.code_width') }}
-            else upper(replace(trim(submitted_values.raw_value), '.', ''))
+                then {{ normalise_code('value_counts.raw_value', 'rules.code_width') }}
+            else upper(replace(trim(value_counts.raw_value), '.', ''))
         end as normalised_value,
         -- as specified: no surrounding spaces, upper case, and (v2.0) the full code width. v1.5 files send
         -- codes without leading zeros, which staging pads; the v1.5 widths are not in the sources.
-        submitted_values.raw_value = trim(submitted_values.raw_value)
-        and submitted_values.raw_value = upper(submitted_values.raw_value)
+        value_counts.raw_value = trim(value_counts.raw_value)
+        and value_counts.raw_value = upper(value_counts.raw_value)
         and (
             rules.code_width is null
-            or submitted_values.dataset_version = '1.5'
-            or submitted_values.raw_value = {{ normalise_code('submitted_values.raw_value', 'rules.code_width') }}
+            or value_counts.dataset_version = '1.5'
+            or value_counts.raw_value = {{ normalise_code('value_counts.raw_value', 'rules.code_width') }}
         ) as is_as_specified,
         case
             when rules.check_kind = 'nhs_number'
-                then {{ replace_all('trim(submitted_values.raw_value)', "'[ -]'", "''") }}
+                then {{ replace_all('trim(value_counts.raw_value)', "'[ -]'", "''") }}
         end as nhs_digits
-    from submitted_values
+    from value_counts
     inner join rules
         on
-            submitted_values.dataset_version = rules.dataset_version
-            and submitted_values.table_name = rules.table_name
-            and submitted_values.column_name = rules.column_name
+            value_counts.dataset_version = rules.dataset_version
+            and value_counts.table_name = rules.table_name
+            and value_counts.column_name = rules.column_name
 ),
 
 judged as (
@@ -151,6 +167,7 @@ judged as (
         judged_inputs.dataset_version,
         judged_inputs.table_name,
         judged_inputs.item_name,
+        judged_inputs.value_count,
         case
             when judged_inputs.is_missing then 'missing'
             when {{ split_contains('judged_inputs.default_codes', '|', 'judged_inputs.normalised_value') }}
@@ -226,13 +243,13 @@ judged_counted as (
         dataset_version,
         table_name,
         item_name,
-        count(*) as total_count,
-        sum(case when vodim_class = 'valid' then 1 else 0 end) as valid_count,
-        sum(case when vodim_class = 'other' then 1 else 0 end) as other_count,
-        sum(case when vodim_class = 'default' then 1 else 0 end) as default_count,
-        sum(case when vodim_class in ('invalid', 'invalid_format') then 1 else 0 end) as invalid_count,
-        sum(case when vodim_class = 'invalid_format' then 1 else 0 end) as invalid_format_count,
-        sum(case when vodim_class = 'missing' then 1 else 0 end) as missing_count
+        sum(value_count) as total_count,
+        sum(case when vodim_class = 'valid' then value_count else 0 end) as valid_count,
+        sum(case when vodim_class = 'other' then value_count else 0 end) as other_count,
+        sum(case when vodim_class = 'default' then value_count else 0 end) as default_count,
+        sum(case when vodim_class in ('invalid', 'invalid_format') then value_count else 0 end) as invalid_count,
+        sum(case when vodim_class = 'invalid_format' then value_count else 0 end) as invalid_format_count,
+        sum(case when vodim_class = 'missing' then value_count else 0 end) as missing_count
     from judged
     group by submission_id, dataset_version, table_name, item_name
 ),
