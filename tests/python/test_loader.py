@@ -496,3 +496,94 @@ def test_fixture_packages_are_reproducible(tmp_path):
 
 def test_generated_yaml_is_up_to_date():
     assert run_cli("codegen", "--check").returncode == 0
+
+
+# ------------------------------------------------------------------------------- check expressions
+
+# The plain definitions the loader's row checks must agree with. The loader writes them as CASE
+# expressions that parse a value in the exact shape once, untrimmed (faster on millions of rows).
+PLAIN_DEFINITION = {
+    "missing_item": "nullif(trim(v), '') is null",
+    "bad_date": (
+        "v is not null and trim(v) <> '' and not coalesce(regexp_full_match(trim(v), '{pattern}')"
+        " and try_strptime(trim(v), '{fmt}') is not null, false)"
+    ),
+    "bad_number": "v is not null and trim(v) <> '' and not coalesce(isfinite(try_cast(trim(v) as double)), false)",
+}
+TRICKY_VALUES = [
+    None,
+    "",
+    " ",
+    "   ",
+    "\t",
+    "2021-01-31",
+    " 2021-01-31",
+    "2021-01-31 ",
+    " 2021-01-31 ",
+    "2021-02-30",
+    "2021-1-31",
+    "31/01/2021",
+    " 31/01/2021 ",
+    "31/13/2021",
+    "29/02/2020",
+    "29/02/2021",
+    "12:30:00",
+    " 12:30:00",
+    "24:00:00",
+    "12:60:00",
+    "2021-01-31T12:30:00",
+    " 2021-01-31T12:30:00 ",
+    "2021-01-31 12:30:00",
+    "12",
+    " 12 ",
+    "\t12",
+    "1e3",
+    "nan",
+    "inf",
+    "-inf",
+    "1,5",
+    "abc",
+    " a ",
+    "0x10",
+    "+1",
+    "1_000",
+]
+
+
+@pytest.mark.parametrize("version", ["1.5", "2.0"])
+def test_row_checks_agree_with_their_plain_definitions(version: str) -> None:
+    import duckdb
+
+    from iapt_warehouse import contract
+
+    con = duckdb.connect()
+    con.execute("create table t (v varchar)")
+    con.executemany("insert into t values (?)", [[v] for v in TRICKY_VALUES])
+    compared = 0
+    for table in contract.tables(version).values():
+        checks = loader_module._checks(table, [i.name for i in table.items])
+        by_item = {i.name: i for i in table.items}
+        for check in checks:
+            if check.rule not in PLAIN_DEFINITION or check.item not in by_item:
+                continue
+            condition = check.condition.replace(schema_quote(check.item), "v")
+            plain = PLAIN_DEFINITION[check.rule]
+            if check.rule == "bad_date":
+                kind = by_item[check.item].value_type
+                pattern = {"date": contract.DATE_PATTERN[version], "time": contract.TIME_PATTERN}.get(
+                    kind, contract.TIMESTAMP_PATTERN
+                )
+                fmt = {"date": contract.DATE_FORMAT[version], "time": contract.TIME_FORMAT}.get(
+                    kind, contract.TIMESTAMP_FORMAT
+                )
+                plain = plain.format(pattern=pattern, fmt=fmt)
+            rows = con.execute(f"select v, ({condition}) as fast, ({plain}) as plain from t").fetchall()
+            assert [(v, fast) for v, fast, _ in rows] == [(v, p) for v, _, p in rows], (check.rule, check.item)
+            compared += 1
+    assert compared >= 10
+
+
+def schema_quote(name: str) -> str:
+    from iapt_warehouse.landing.schema import quote
+
+    return quote(name)

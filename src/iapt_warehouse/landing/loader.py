@@ -212,19 +212,16 @@ def _load_batch(con: duckdb.DuckDBPyConnection, batch: list[Package]) -> list[Pa
         seq = int(con.execute("select coalesce(max(load_seq), 0) from landing.submissions").fetchall()[0][0])
         file_counts: dict[tuple[str, str], tuple[int, int]] = {}
         if good:
-            con.execute("create or replace temp table _batch_files (path varchar, sid varchar, src varchar)")
-            con.executemany(
-                "insert into _batch_files values (?, ?, ?)",
-                [[str(f.path), p.submission_id, f.path.name] for p in good for f in p.files],
-            )
             for version in contract.VERSIONS:
                 members = [p for p in good if p.header is not None and p.header.dataset_version == version]
                 if members:
                     file_counts.update(_load_version(con, version, members, loaded_at))
         outcomes = []
+        file_rows: list[list[object]] = []
         for package in batch:
             seq += 1
-            outcomes.append(_record_submission(con, package, file_counts, seq, loaded_at))
+            outcomes.append(_record_submission(con, package, file_counts, seq, loaded_at, file_rows))
+        _insert_file_rows(con, file_rows)
         _recompute_status(con, batch)
         con.commit()
     except BaseException:
@@ -386,7 +383,9 @@ def _checks(table: contract.Table, submitted: list[str]) -> list[_Check]:
             item.name,
             "missing_item",
             f"{item.name} is empty; every {table.name} record needs it",
-            f"nullif(trim({quote(item.name)}), '') is null",
+            # blank: null, empty or only spaces; only a value that starts with a space is trimmed
+            f"case when {quote(item.name)} is null then true when starts_with({quote(item.name)}, ' ')"
+            f" then trim({quote(item.name)}) = '' else {quote(item.name)} = '' end",
             "null",
         )
     formats = {
@@ -408,16 +407,21 @@ def _checks(table: contract.Table, submitted: list[str]) -> list[_Check]:
                 item.name,
                 "bad_date",
                 f"{item.name} is not a valid {item.value_type} in the {shape} format",
-                f"{col} is not null and trim({col}) <> '' and not coalesce(regexp_full_match(trim({col}),"
-                f" '{pattern}') and try_strptime(trim({col}), '{fmt}') is not null, false)",
+                # a value in the exact shape (no spaces to trim: most of them) is parsed once, untrimmed
+                f"case when {col} is null then false when regexp_full_match({col}, '{pattern}')"
+                f" then try_strptime({col}, '{fmt}') is null when trim({col}) = '' then false"
+                f" else not coalesce(regexp_full_match(trim({col}), '{pattern}')"
+                f" and try_strptime(trim({col}), '{fmt}') is not null, false) end",
             )
         elif item.value_type == "number":
             add(
                 item.name,
                 "bad_number",
                 f"{item.name} is not a number",
-                f"{col} is not null and trim({col}) <> '' and not coalesce(isfinite(try_cast(trim({col}) as double)),"
-                " false)",
+                # DuckDB's cast ignores surrounding spaces, so a value that casts untrimmed is a number
+                f"case when {col} is null then false when isfinite(try_cast({col} as double)) then false"
+                f" when trim({col}) = '' then false"
+                f" else not coalesce(isfinite(try_cast(trim({col}) as double)), false) end",
             )
     keys = [i.name for i in table.key_items]
     if keys:
@@ -504,7 +508,9 @@ def _record_submission(
     counts: dict[tuple[str, str], tuple[int, int]],
     seq: int,
     loaded_at: datetime,
+    file_rows: list[list[object]],
 ) -> PackageOutcome:
+    """Record the package in landing.submissions; its rows of landing.submission_files go to `file_rows`."""
     header = package.header
     ref: PackageRef = package.ref
     outcome = PackageOutcome(
@@ -525,8 +531,7 @@ def _record_submission(
             outcome.rows_submitted += rows
             outcome.rows_loaded += ok
             outcome.rows_rejected += rows - ok
-            con.execute(
-                "insert into landing.submission_files values (?, ?, ?, ?, ?, ?, ?, ?)",
+            file_rows.append(
                 [
                     package.submission_id,
                     f.path.name,
@@ -536,7 +541,7 @@ def _record_submission(
                     rows - ok,
                     ",".join(f.extra_columns) or None,
                     ",".join(f.missing_columns) or None,
-                ],
+                ]
             )
         status = "late" if header and header.submission_window == "Late" else "superseded"
     else:
@@ -570,6 +575,18 @@ def _record_submission(
         ],
     )
     return outcome
+
+
+def _insert_file_rows(con: duckdb.DuckDBPyConnection, file_rows: list[list[object]]) -> None:
+    """The batch's landing.submission_files rows in one statement (a statement per row costs a few ms)."""
+    if not file_rows:
+        return
+    columns = [list(c) for c in zip(*file_rows, strict=True)]
+    types = ["varchar", "varchar", "varchar", "bigint", "bigint", "bigint", "varchar", "varchar"]
+    con.execute(
+        "insert into landing.submission_files select " + ", ".join(f"unnest(?::{t}[])" for t in types),
+        columns,
+    )
 
 
 def _recompute_status(con: duckdb.DuckDBPyConnection, batch: list[Package]) -> None:
