@@ -465,7 +465,8 @@ def _find_rejects(
     if not row_checks:
         row_case = "0"
     keys = [quote(i.name) for i in table.key_items if i.name in submitted]
-    keycount = f"count(*) over (partition by r._fi, {', '.join(f'trim(r.{k})' for k in keys)})" if keys else "1"
+    key_cols = "".join(f", trim(r.{k}) as _k{n}" for n, k in enumerate(keys))
+    keycount = f"count(*) over (partition by _fi, {', '.join(f'_k{n}' for n in range(len(keys)))})" if keys else "1"
     parent = table.parent_refs[0] if table.parent_refs else None
     join = ""
     parent_cols = "null::varchar as _parent_k, true as _parent_ok"
@@ -482,10 +483,13 @@ def _find_rejects(
     con.execute(
         f"""
         create or replace temp table _bad as
-        with c as (
-            select r.*, r.rowid as _rid, {parent_ref} as _parent_ref,
-                   {row_case} as _rowcheck, {keycount} as _keycount
+        with c0 as (
+            -- the row checks first, so that the window below carries these few columns, not the row
+            select r.rowid as _rid, r._fi, {parent_ref} as _parent_ref, {row_case} as _rowcheck{key_cols}
             from _raw as r
+        ),
+        c as (
+            select _rid, _fi, _parent_ref, _rowcheck, {keycount} as _keycount from c0
         ),
         p as (
             select c.*, {parent_cols} from c {join}
