@@ -32,8 +32,14 @@ demographics as (
     select * from {{ ref('dim_demographics') }}
 ),
 
+-- V003: each patient-month's distinct categories (several codes can share one), so that a pathway
+-- counts once in each of its patient's categories without a distinct over the wide breakdown rows
 disabilities as (
-    select * from {{ ref('dim_patient_disabilities') }}
+    select distinct
+        patient_key,
+        reporting_period_start,
+        disability_category
+    from {{ ref('dim_patient_disabilities') }}
 ),
 
 descriptors as (
@@ -262,7 +268,7 @@ programme_rows as (
 breakdown_rows as (
     select * from single_valued
     union all
-    select distinct * from disability_rows
+    select * from disability_rows
     union all
     select * from condition_rows
     union all
