@@ -66,14 +66,22 @@ anxiety_scores as (
     group by pathways.pathway_key, pathways.reporting_period_start
 ),
 
--- the activities of the contact version in force at the month
-session_therapies as (
-    select distinct
+-- per treatment contact, whether its activities (of the contact version in force at the month) record
+-- each therapy; plain aggregates, so that each pathway-month's sessions are counted without a distinct
+-- (a contact counts once per therapy however many of its activities record it)
+contact_therapies as (
+    select
         contacts.pathway_key,
         contacts.reporting_period_start,
         contacts.care_contact_key,
-        therapy_types.measure_id as therapy_measure_id,
-        activities.therapy_step
+        bool_or(therapy_types.measure_id = 'M110') as is_cbt,
+        bool_or(therapy_types.measure_id = 'M105') as is_bpd,
+        bool_or(therapy_types.measure_id = 'M104') as is_counselling,
+        bool_or(therapy_types.measure_id = 'M111') as is_ipt,
+        bool_or(therapy_types.measure_id = 'M102') as is_couples,
+        bool_or(therapy_types.measure_id = 'M108') as is_other_hi,
+        bool_or(activities.therapy_step = 'High intensity') as is_hi,
+        bool_or(activities.therapy_step = 'Low intensity') as is_li
     from contacts
     inner join activities
         on
@@ -83,21 +91,22 @@ session_therapies as (
     inner join therapy_types
         on activities.therapy_name = therapy_types.therapy_name
     where contacts.is_treatment_session
+    group by contacts.pathway_key, contacts.reporting_period_start, contacts.care_contact_key
 ),
 
 therapy_counts as (
     select
         pathway_key,
         reporting_period_start,
-        count(distinct case when therapy_measure_id = 'M110' then care_contact_key end) as cbt_sessions,
-        count(distinct case when therapy_measure_id = 'M105' then care_contact_key end) as bpd_sessions,
-        count(distinct case when therapy_measure_id = 'M104' then care_contact_key end) as counselling_sessions,
-        count(distinct case when therapy_measure_id = 'M111' then care_contact_key end) as ipt_sessions,
-        count(distinct case when therapy_measure_id = 'M102' then care_contact_key end) as couples_sessions,
-        count(distinct case when therapy_measure_id = 'M108' then care_contact_key end) as other_hi_contact_sessions,
-        count(distinct case when therapy_step = 'High intensity' then care_contact_key end) as hi_contact_sessions,
-        count(distinct case when therapy_step = 'Low intensity' then care_contact_key end) as li_sessions
-    from session_therapies
+        count(case when is_cbt then 1 end) as cbt_sessions,
+        count(case when is_bpd then 1 end) as bpd_sessions,
+        count(case when is_counselling then 1 end) as counselling_sessions,
+        count(case when is_ipt then 1 end) as ipt_sessions,
+        count(case when is_couples then 1 end) as couples_sessions,
+        count(case when is_other_hi then 1 end) as other_hi_contact_sessions,
+        count(case when is_hi then 1 end) as hi_contact_sessions,
+        count(case when is_li then 1 end) as li_sessions
+    from contact_therapies
     group by pathway_key, reporting_period_start
 ),
 
