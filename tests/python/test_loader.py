@@ -8,9 +8,12 @@ import subprocess
 import sys
 from pathlib import Path
 
+import duckdb
 import pytest
 
+from iapt_warehouse import contract
 from iapt_warehouse.landing import loader as loader_module
+from iapt_warehouse.landing.schema import quote
 from package_builder import PackageSpec, merge, v2_pathway, v15_pathway
 
 REPO = Path(__file__).resolve().parents[2]
@@ -154,8 +157,6 @@ def test_zip_and_directory_packages_load_the_same_rows(data_dir, run_load, query
     from iapt_warehouse.cli import cli
 
     assert CliRunner().invoke(cli, ["load", str(zipped / "pkg.zip"), "--db", str(other_db)]).exit_code == 0
-    import duckdb
-
     con = duckdb.connect(str(other_db), read_only=True)
     assert con.execute(f"select {cols} from landing.ids201carecontact order by all").fetchall() == from_dir
     assert con.execute("select package_format from landing.submissions").fetchall() == [("zip",)]
@@ -552,10 +553,6 @@ TRICKY_VALUES = [
 
 @pytest.mark.parametrize("version", ["1.5", "2.0"])
 def test_row_checks_agree_with_their_plain_definitions(version: str) -> None:
-    import duckdb
-
-    from iapt_warehouse import contract
-
     con = duckdb.connect()
     con.execute("create table t (v varchar)")
     con.executemany("insert into t values (?)", [[v] for v in TRICKY_VALUES])
@@ -566,7 +563,7 @@ def test_row_checks_agree_with_their_plain_definitions(version: str) -> None:
         for check in checks:
             if check.rule not in PLAIN_DEFINITION or check.item not in by_item:
                 continue
-            condition = check.condition.replace(schema_quote(check.item), "v")
+            condition = check.condition.replace(quote(check.item), "v")
             plain = PLAIN_DEFINITION[check.rule]
             if check.rule == "bad_date":
                 kind = by_item[check.item].value_type
@@ -581,9 +578,3 @@ def test_row_checks_agree_with_their_plain_definitions(version: str) -> None:
             assert [(v, fast) for v, fast, _ in rows] == [(v, p) for v, _, p in rows], (check.rule, check.item)
             compared += 1
     assert compared >= 10
-
-
-def schema_quote(name: str) -> str:
-    from iapt_warehouse.landing.schema import quote
-
-    return quote(name)

@@ -379,13 +379,13 @@ def _checks(table: contract.Table, submitted: list[str]) -> list[_Check]:
             f"left({quote(column)}, {VALUE_WIDTH})",
         )
     for item in table.required_items:
+        col = quote(item.name)
         add(
             item.name,
             "missing_item",
             f"{item.name} is empty; every {table.name} record needs it",
             # blank: null, empty or only spaces; only a value that starts with a space is trimmed
-            f"case when {quote(item.name)} is null then true when starts_with({quote(item.name)}, ' ')"
-            f" then trim({quote(item.name)}) = '' else {quote(item.name)} = '' end",
+            f"case when {col} is null then true when starts_with({col}, ' ') then trim({col}) = '' else {col} = '' end",
             "null",
         )
     formats = {
