@@ -13,7 +13,8 @@ SHELL := /bin/bash
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
-STAMP := $(VENV)/.installed-stamp
+# The stamp's name changed when the install began compiling bytecode, so an older venv is synced once more.
+STAMP := $(VENV)/.installed-compiled-stamp
 UV_VERSION := 0.13.9
 
 DB ?= warehouse/iapt.duckdb
@@ -52,7 +53,7 @@ help: ## List the targets
 $(STAMP): requirements.lock pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check uv==$(UV_VERSION)
-	$(BIN)/uv pip sync --quiet --python $(BIN)/python requirements.lock
+	$(BIN)/uv pip sync --quiet --compile-bytecode --python $(BIN)/python requirements.lock
 	$(BIN)/uv pip install --quiet --python $(BIN)/python --no-deps -e .
 	@touch $@
 
@@ -62,11 +63,11 @@ install: $(STAMP) ## Create .venv with the pinned dependencies
 # jars; needs Java 17 on the PATH). Only `make build TARGET=spark` and the parity test use it.
 SPARK_VENV := .venv-spark
 SPARK_BIN := $(SPARK_VENV)/bin
-SPARK_STAMP := $(SPARK_VENV)/.installed-stamp
+SPARK_STAMP := $(SPARK_VENV)/.installed-compiled-stamp
 
 $(SPARK_STAMP): requirements-spark.lock pyproject.toml $(STAMP)
 	@test -x $(SPARK_BIN)/python || $(PYTHON) -m venv $(SPARK_VENV)
-	$(BIN)/uv pip sync --quiet --python $(SPARK_BIN)/python requirements-spark.lock
+	$(BIN)/uv pip sync --quiet --compile-bytecode --python $(SPARK_BIN)/python requirements-spark.lock
 	$(BIN)/uv pip install --quiet --python $(SPARK_BIN)/python --no-deps -e .
 	@touch $@
 
