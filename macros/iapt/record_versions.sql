@@ -5,22 +5,42 @@
     that keeps, for a pathway-month, the one version of each of its records in force at that month.
 #}
 {#
+    `relation` is read three times, so pass a relation (a `ref`), not a CTE: DuckDB materialises a CTE that
+    is read more than once. Most records are sent in one month only: those keep `superseded_from` null
+    without the window. A record sent in more than one month is found by a hash of its key (a collision
+    only sends a one-month record through the window, which gives it null too), and only those records'
+    versions are ordered by the window.
     With `pathways` (the model's pathway-month CTE), an incremental build keeps only the records that one
     of those pathways may use: every version of each record any version of which is on one of them
     (whole records, so `superseded_from` is the same as over all versions). A full build reads all.
 #}
 {% macro record_versions(relation, record_key, pathways=none) -%}
+    {%- set multi_month_keys -%}
+        select hash(multi.{{ record_key }}) from {{ relation }} as multi
+        group by hash(multi.{{ record_key }})
+        having count(*) > 1
+    {%- endset -%}
+    {%- set on_pathways -%}
+        {%- if pathways is not none and is_incremental_build() %}
+        and versions.{{ record_key }} in (
+            select on_pathways.{{ record_key }} from {{ relation }} as on_pathways
+            where on_pathways.pathway_key in (select {{ pathways }}.pathway_key from {{ pathways }})
+        )
+        {%- endif %}
+    {%- endset -%}
     select
-        *,
-        lead(reporting_period_start) over (partition by {{ record_key }} order by reporting_period_start)
-            as superseded_from
-    from {{ relation }}
-    {%- if pathways is not none and is_incremental_build() %}
-    where {{ record_key }} in (
-        select {{ record_key }} from {{ relation }}
-        where pathway_key in (select pathway_key from {{ pathways }})
-    )
-    {%- endif %}
+        versions.*,
+        lead(versions.reporting_period_start) over (
+            partition by versions.{{ record_key }} order by versions.reporting_period_start
+        ) as superseded_from
+    from {{ relation }} as versions
+    where hash(versions.{{ record_key }}) in ({{ multi_month_keys }}){{ on_pathways }}
+    union all
+    select
+        versions.*,
+        cast(null as date) as superseded_from
+    from {{ relation }} as versions
+    where hash(versions.{{ record_key }}) not in ({{ multi_month_keys }}){{ on_pathways }}
 {%- endmacro %}
 
 {% macro in_force_at_month(pathways, versions) -%}
@@ -50,4 +70,13 @@
         on
             versions.{{ record_key }} = latest.latest_record_key
             and versions.reporting_period_start = latest.latest_reporting_period_start
+{%- endmacro %}
+
+{#
+    Named rule scores_deduplicated: a score's signature (pathway, tool, date, time, value) as one hash, to
+    find the few signatures two records share without grouping by five columns. Equal signatures have equal
+    hashes; a collision only makes a candidate, which the exact ranking clears.
+#}
+{% macro score_signature(versions) -%}
+    hash({{ versions }}.pathway_key, {{ versions }}.tool_code, {{ versions }}.score_date, {{ versions }}.score_time, {{ versions }}.score)
 {%- endmacro %}

@@ -9,10 +9,6 @@ pathways as (
     where {{ incremental_months('reporting_period_start') }}
 ),
 
-contacts as (
-    select * from {{ ref('stg_iapt__care_contacts') }}
-),
-
 attendance as (
     select * from {{ ref('ref_attendance') }}
 ),
@@ -23,7 +19,7 @@ appointment_types as (
 
 -- rule 1.5: each monthly version of a record and the month it is superseded
 contact_versions as (
-    {{ record_versions('contacts', 'care_contact_key', 'pathways') }}
+    {{ record_versions(ref('stg_iapt__care_contacts'), 'care_contact_key', 'pathways') }}
 ),
 
 known_at_month as (

@@ -11,17 +11,13 @@ pathways as (
     where {{ incremental_months('reporting_period_start') }}
 ),
 
-complaints as (
-    select * from {{ ref('stg_iapt__presenting_complaints') }}
-),
-
 descriptors as (
     select * from {{ ref('ref_problem_descriptors') }}
 ),
 
 -- rule 1.5: each monthly version of a record and the month it is superseded
 complaint_versions as (
-    {{ record_versions('complaints', 'presenting_complaint_key', 'pathways') }}
+    {{ record_versions(ref('stg_iapt__presenting_complaints'), 'presenting_complaint_key', 'pathways') }}
 ),
 
 known_at_month as (

@@ -3,6 +3,7 @@
 -- tool's range, dated within the pathway's range at M, and not a duplicate. Named rule
 -- "scores_deduplicated": the same tool, date, time and value recorded by two records (for example an
 -- IDS607 and an IDS606 row of one assessment) is one score; the record with the lowest id is kept.
+-- Only the scores whose signature another record shares are ranked, not every score of every pathway-month.
 with
 
 pathways as (
@@ -10,13 +11,89 @@ pathways as (
     where {{ incremental_months('reporting_period_start') }}
 ),
 
-scores as (
+{#
+    The duplicate search has its own imports: DuckDB materialises a CTE that is read more than once, and
+    these relations are large, so each import is read once.
+#}
+candidate_pathways as (
+    select * from {{ ref('int_pathways_scoped_to_month') }}
+    where {{ incremental_months('reporting_period_start') }}
+),
+
+signature_scores as (
+    select * from {{ ref('stg_iapt__coded_scores') }}
+),
+
+candidate_key_scores as (
+    select * from {{ ref('stg_iapt__coded_scores') }}
+),
+
+candidate_version_scores as (
     select * from {{ ref('stg_iapt__coded_scores') }}
 ),
 
 -- rule 1.5: each monthly version of a record and the month it is superseded
 score_versions as (
-    {{ record_versions('scores', 'score_key', 'pathways') }}
+    {{ record_versions(ref('stg_iapt__coded_scores'), 'score_key', 'pathways') }}
+),
+
+-- named rule scores_deduplicated, step 1: a duplicate needs two records with one signature (pathway, tool,
+-- date, time, value). The signatures two records share, hashed: a hash collision only adds a candidate,
+-- which the exact ranking below clears.
+shared_signatures as (
+    select {{ score_signature('signature_scores') }} as signature
+    from signature_scores
+    group by {{ score_signature('signature_scores') }}
+    having min(signature_scores.score_key) < max(signature_scores.score_key)
+),
+
+candidate_keys as (
+    select distinct candidate_key_scores.score_key
+    from candidate_key_scores
+    inner join shared_signatures
+        on {{ score_signature('candidate_key_scores') }} = shared_signatures.signature
+),
+
+-- every version of each candidate record, so the month a version is superseded is exact
+candidate_scores as (
+    select candidate_version_scores.*
+    from candidate_version_scores
+    inner join candidate_keys
+        on candidate_version_scores.score_key = candidate_keys.score_key
+),
+
+candidate_versions as (
+    {{ record_versions('candidate_scores', 'score_key') }}
+),
+
+-- step 2: the candidates known at month M, ranked as the rule says (lowest record id first)
+candidates_ranked as (
+    select
+        candidate_pathways.pathway_key,
+        candidate_pathways.reporting_period_start,
+        candidate_versions.score_key,
+        row_number() over (
+            partition by
+                candidate_pathways.pathway_key,
+                candidate_pathways.reporting_period_start,
+                candidate_versions.tool_code,
+                candidate_versions.score_date,
+                candidate_versions.score_time,
+                candidate_versions.score
+            order by candidate_versions.record_id, candidate_versions.source_table
+        ) as duplicate_rank
+    from candidate_pathways
+    inner join candidate_versions
+        on {{ in_force_at_month('candidate_pathways', 'candidate_versions') }}
+),
+
+duplicates as (
+    select
+        pathway_key,
+        reporting_period_start,
+        score_key
+    from candidates_ranked
+    where duplicate_rank > 1
 ),
 
 known_at_month as (
@@ -34,20 +111,16 @@ known_at_month as (
         score_versions.is_in_range,
         coalesce(
             score_versions.score_date between pathways.activity_range_start and pathways.activity_range_end, false
-        ) as is_within_pathway_dates
+        ) as is_within_pathway_dates,
+        duplicates.score_key is not null as is_duplicate
     from pathways
     inner join score_versions
         on {{ in_force_at_month('pathways', 'score_versions') }}
-),
-
-duplicates_ranked as (
-    select
-        *,
-        row_number() over (
-            partition by pathway_key, reporting_period_start, tool_code, score_date, score_time, score
-            order by record_id, source_table
-        ) as duplicate_rank
-    from known_at_month
+    left join duplicates
+        on
+            pathways.pathway_key = duplicates.pathway_key
+            and pathways.reporting_period_start = duplicates.reporting_period_start
+            and score_versions.score_key = duplicates.score_key
 ),
 
 validated as (
@@ -64,9 +137,9 @@ validated as (
         score_time,
         is_in_range,
         is_within_pathway_dates,
-        duplicate_rank > 1 as is_duplicate,
-        is_in_range and is_within_pathway_dates and duplicate_rank = 1 and score is not null as is_usable
-    from duplicates_ranked
+        is_duplicate,
+        is_in_range and is_within_pathway_dates and not is_duplicate and score is not null as is_usable
+    from known_at_month
 )
 
 select * from validated

@@ -14,10 +14,6 @@ contacts as (
     where {{ incremental_months('reporting_period_start') }}
 ),
 
-iet_logs as (
-    select * from {{ ref('stg_iapt__internet_therapy_logs') }}
-),
-
 contact_sessions as (
     select
         pathway_key,
@@ -33,7 +29,7 @@ contact_sessions as (
 
 -- rule 1.5: each monthly version of a record and the month it is superseded
 iet_versions as (
-    {{ record_versions('iet_logs', 'iet_log_key', 'pathways') }}
+    {{ record_versions(ref('stg_iapt__internet_therapy_logs'), 'iet_log_key', 'pathways') }}
 ),
 
 iet_sessions as (
