@@ -5,28 +5,34 @@
     that keeps, for a pathway-month, the one version of each of its records in force at that month.
 #}
 {#
-    `relation` is read three times, so pass a relation (a `ref`), not a CTE: DuckDB materialises a CTE that
-    is read more than once. Most records are sent in one month only: those keep `superseded_from` null
-    without the window. A record sent in more than one month is found by a hash of its key (a collision
-    only sends a one-month record through the window, which gives it null too), and only those records'
-    versions are ordered by the window.
-    With `pathways` (the model's pathway-month CTE), an incremental build keeps only the records that one
-    of those pathways may use: every version of each record any version of which is on one of them
-    (whole records, so `superseded_from` is the same as over all versions). A full build reads all.
+    Pass `relation` as a relation (a `ref`), not a CTE: it is read more than once, and DuckDB materialises
+    a CTE that is read more than once.
+    A full build: most records are sent in one month only, and those keep `superseded_from` null without
+    the window. A record sent in more than one month is found by a hash of its key (a collision only sends
+    a one-month record through the window, which gives it null too), and only those records' versions are
+    ordered by the window (rule versions_windowed_only_when_resent).
+    An incremental build, with `pathways` (the model's pathway-month CTE): only the records that one of
+    those pathways may use, every version of each record any version of which is on one of them (whole
+    records, so `superseded_from` is the same as over all versions), all through the window: the hashed
+    search for resent records would read every record of every month.
 #}
 {% macro record_versions(relation, record_key, pathways=none) -%}
+    {%- if pathways is not none and is_incremental_build() -%}
+    select
+        versions.*,
+        lead(versions.reporting_period_start) over (
+            partition by versions.{{ record_key }} order by versions.reporting_period_start
+        ) as superseded_from
+    from {{ relation }} as versions
+    where versions.{{ record_key }} in (
+        select on_pathways.{{ record_key }} from {{ relation }} as on_pathways
+        where on_pathways.pathway_key in (select {{ pathways }}.pathway_key from {{ pathways }})
+    )
+    {%- else -%}
     {%- set multi_month_keys -%}
         select hash(multi.{{ record_key }}) from {{ relation }} as multi
         group by hash(multi.{{ record_key }})
         having count(*) > 1
-    {%- endset -%}
-    {%- set on_pathways -%}
-        {%- if pathways is not none and is_incremental_build() %}
-        and versions.{{ record_key }} in (
-            select on_pathways.{{ record_key }} from {{ relation }} as on_pathways
-            where on_pathways.pathway_key in (select {{ pathways }}.pathway_key from {{ pathways }})
-        )
-        {%- endif %}
     {%- endset -%}
     select
         versions.*,
@@ -34,13 +40,14 @@
             partition by versions.{{ record_key }} order by versions.reporting_period_start
         ) as superseded_from
     from {{ relation }} as versions
-    where hash(versions.{{ record_key }}) in ({{ multi_month_keys }}){{ on_pathways }}
+    where hash(versions.{{ record_key }}) in ({{ multi_month_keys }})
     union all
     select
         versions.*,
         cast(null as date) as superseded_from
     from {{ relation }} as versions
-    where hash(versions.{{ record_key }}) not in ({{ multi_month_keys }}){{ on_pathways }}
+    where hash(versions.{{ record_key }}) not in ({{ multi_month_keys }})
+    {%- endif %}
 {%- endmacro %}
 
 {% macro in_force_at_month(pathways, versions) -%}

@@ -22,6 +22,13 @@ candidate_pathways as (
 
 signature_scores as (
     select * from {{ ref('stg_iapt__coded_scores') }}
+    {%- if is_incremental_build() %}
+    -- an incremental build: the rebuilt pathways' scores (a signature's records share its pathway)
+    where pathway_key in (
+        select pathway_key from {{ ref('int_pathways_scoped_to_month') }}
+        where {{ incremental_months('reporting_period_start') }}
+    )
+    {%- endif %}
 ),
 
 candidate_key_scores as (
