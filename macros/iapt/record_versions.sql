@@ -17,13 +17,16 @@
     search for resent records would read every record of every month.
 #}
 {% macro record_versions(relation, record_key, pathways=none) -%}
-    {%- if pathways is not none and is_incremental_build() -%}
+    {%- set windowed -%}
     select
         versions.*,
         lead(versions.reporting_period_start) over (
             partition by versions.{{ record_key }} order by versions.reporting_period_start
         ) as superseded_from
     from {{ relation }} as versions
+    {%- endset -%}
+    {%- if pathways is not none and is_incremental_build() -%}
+    {{ windowed }}
     where versions.{{ record_key }} in (
         select on_pathways.{{ record_key }} from {{ relation }} as on_pathways
         where on_pathways.pathway_key in (select {{ pathways }}.pathway_key from {{ pathways }})
@@ -34,12 +37,7 @@
         group by hash(multi.{{ record_key }})
         having count(*) > 1
     {%- endset -%}
-    select
-        versions.*,
-        lead(versions.reporting_period_start) over (
-            partition by versions.{{ record_key }} order by versions.reporting_period_start
-        ) as superseded_from
-    from {{ relation }} as versions
+    {{ windowed }}
     where hash(versions.{{ record_key }}) in ({{ multi_month_keys }})
     union all
     select
