@@ -69,6 +69,8 @@ candidate_scores as (
         on candidate_version_scores.score_key = candidate_keys.score_key
 ),
 
+-- candidate_scores is a CTE, which record_versions() reads more than once: it is small (the few candidate
+-- records), so its materialisation costs nothing
 candidate_versions as (
     {{ record_versions('candidate_scores', 'score_key') }}
 ),
