@@ -8,14 +8,27 @@
 -- treatment session (finished courses), V012 religion, V013 sexual orientation, V014 working age.
 -- Demographics are the patient's as submitted in the month (dim_demographics). Each event (referral,
 -- first treatment, ending) is dated in one month and counted there, so a quarter's count is the sum of
--- its months' counts (publication.quarterly_breakdowns). The pathway-month-category rows (about
--- fourteen per pathway-month) are aggregated here and never stored.
+-- its months' counts (publication.quarterly_breakdowns). The single-valued variables are counted straight
+-- from the pathway-months; only the multi-valued ones (V003, V008, V009) are expanded to
+-- pathway-month-category rows, which are aggregated here and never stored.
 {% set count_definitions = measure_definitions() | selectattr('id', 'in', quarterly_breakdown_counts()) | list %}
 {% set carried = ['org_code_provider', 'provider_name', 'sub_icb_code', 'sub_icb_name'] %}
 {% set flags = [] %}
 {% for d in count_definitions %}{% do flags.append('counts_' ~ d.id) %}{% endfor %}
 {#- the columns every breakdown row carries besides its variable and category -#}
 {% set row_columns = ['pathway_key', 'reporting_period_start', 'quarter_start', 'quarter_end'] + carried + flags %}
+{#- the grain of the counts besides variable and category -#}
+{% set group_columns = ['reporting_period_start', 'quarter_start', 'quarter_end'] + carried %}
+{#- V001, V002, V004-V007 and V010-V014 put each pathway-month in one category: each is counted by its own
+    group by over the pathway-months, without a row per pathway-month and variable (rule
+    single_valued_breakdowns_grouped_directly). GROUPING SETS would do the same in one statement as fast,
+    but sqlfluff's duckdb dialect cannot parse it. -#}
+{% set single_valued = [
+    ('V001', 'age_group'), ('V002', 'bme_group'), ('V004', 'education_category'), ('V005', 'ethnic_group'),
+    ('V006', 'ex_forces_category'), ('V007', 'gender_category'),
+    ('V010', 'descriptor_group'), ('V011', 'medication_status'), ('V012', 'religion_category'),
+    ('V013', 'sexual_orientation_category'), ('V014', 'working_age_group')
+] %}
 
 with
 
@@ -40,6 +53,29 @@ disabilities as (
         reporting_period_start,
         disability_category
     from {{ ref('dim_patient_disabilities') }}
+),
+
+-- each pathway-month's disability categories, joined on the narrow pathway-months (a separate import) rather
+-- than on the wide breakdown rows (rule disabilities_joined_before_expansion)
+pathway_patients as (
+    select
+        pathway_key,
+        patient_key,
+        reporting_period_start
+    from {{ ref('int_publication_referral_months') }}
+    where {{ incremental_months('reporting_period_start') }}
+),
+
+pathway_disabilities as (
+    select
+        pathway_patients.pathway_key,
+        pathway_patients.reporting_period_start,
+        disabilities.disability_category
+    from pathway_patients
+    inner join disabilities
+        on
+            pathway_patients.patient_key = disabilities.patient_key
+            and pathway_patients.reporting_period_start = disabilities.reporting_period_start
 ),
 
 descriptors as (
@@ -85,6 +121,19 @@ contacts as (
     where {{ incremental_months('reporting_period_start') }}
 ),
 
+-- V011 is only known for finished courses: the medication of the other pathway-months' sessions is never
+-- read, so their sessions are not ordered (rule medication_ordered_for_finished_courses_only). A separate
+-- import, as a CTE read twice is materialised by DuckDB.
+finished_courses as (
+    select
+        pathway_key,
+        reporting_period_start
+    from {{ ref('int_publication_referral_months') }}
+    where
+        is_finished_course_in_month
+        and {{ incremental_months('reporting_period_start') }}
+),
+
 medication as (
     select * from {{ ref('ref_psychotropic_medication') }}
 ),
@@ -107,19 +156,26 @@ pathway_programmes as (
 -- session that is a care contact (IET logs carry none), by date, time and contact key
 session_medication as (
     select
-        pathway_key,
-        reporting_period_start,
-        psychotropic_medication_code,
+        contacts.pathway_key,
+        contacts.reporting_period_start,
+        contacts.psychotropic_medication_code,
         row_number() over (
-            partition by pathway_key, reporting_period_start
-            order by care_contact_date, care_contact_time nulls first, care_contact_key
+            partition by contacts.pathway_key, contacts.reporting_period_start
+            order by contacts.care_contact_date, contacts.care_contact_time nulls first, contacts.care_contact_key
         ) as from_first,
         row_number() over (
-            partition by pathway_key, reporting_period_start
-            order by care_contact_date desc, care_contact_time desc nulls last, care_contact_key desc
+            partition by contacts.pathway_key, contacts.reporting_period_start
+            order by
+                contacts.care_contact_date desc,
+                contacts.care_contact_time desc nulls last,
+                contacts.care_contact_key desc
         ) as from_last
     from contacts
-    where is_treatment_session
+    inner join finished_courses
+        on
+            contacts.pathway_key = finished_courses.pathway_key
+            and contacts.reporting_period_start = finished_courses.reporting_period_start
+    where contacts.is_treatment_session
 ),
 
 medication_status as (
@@ -158,7 +214,6 @@ enriched as (
     select
         pathways.pathway_key,
         pathways.reporting_period_start,
-        pathways.patient_key,
         {% for column in carried + flags %}
         pathways.{{ column }},
         {% endfor %}
@@ -202,20 +257,24 @@ enriched as (
             and pathways.reporting_period_start = medication_status.reporting_period_start
 ),
 
-single_valued as (
-    {% for variable_id, column in [
-        ('V001', 'age_group'), ('V002', 'bme_group'), ('V004', 'education_category'), ('V005', 'ethnic_group'),
-        ('V006', 'ex_forces_category'), ('V007', 'gender_category'),
-        ('V010', 'descriptor_group'), ('V011', 'medication_status'), ('V012', 'religion_category'), ('V013', 'sexual_orientation_category'),
-        ('V014', 'working_age_group')
-    ] %}
+single_valued_counted as (
+    {% for variable_id, column in single_valued %}
     select
-        {% for row_column in row_columns %}
-        {{ row_column }},
+        {% for group_column in group_columns %}
+        {{ group_column }},
         {% endfor %}
         '{{ variable_id }}' as variable_id,
-        {{ column }} as category
+        {{ column }} as category,
+        {% for d in count_definitions %}
+        count(case when counts_{{ d.id }} then 1 end) as {{ d.id }},
+        {% endfor %}
+        count(*) as pathway_rows
     from enriched
+    group by
+        {% for group_column in group_columns %}
+        {{ group_column }},
+        {% endfor %}
+        {{ column }}
     {% if not loop.last %}
     union all
     {% endif %}
@@ -228,13 +287,13 @@ disability_rows as (
         enriched.{{ column }},
         {% endfor %}
         'V003' as variable_id,
-        coalesce(disabilities.disability_category, missing_disability.category) as category
+        coalesce(pathway_disabilities.disability_category, missing_disability.category) as category
     from enriched
     cross join missing_disability
-    left join disabilities
+    left join pathway_disabilities
         on
-            enriched.patient_key = disabilities.patient_key
-            and enriched.reporting_period_start = disabilities.reporting_period_start
+            enriched.pathway_key = pathway_disabilities.pathway_key
+            and enriched.reporting_period_start = pathway_disabilities.reporting_period_start
 ),
 
 condition_rows as (
@@ -265,9 +324,7 @@ programme_rows as (
             and enriched.reporting_period_start = pathway_programmes.reporting_period_start
 ),
 
-breakdown_rows as (
-    select * from single_valued
-    union all
+multi_valued_rows as (
     select * from disability_rows
     union all
     select * from condition_rows
@@ -275,12 +332,9 @@ breakdown_rows as (
     select * from programme_rows
 ),
 
-counted as (
+multi_valued_counted as (
     select
-        reporting_period_start,
-        quarter_start,
-        quarter_end,
-        {% for column in carried %}
+        {% for column in group_columns %}
         {{ column }},
         {% endfor %}
         variable_id,
@@ -289,16 +343,19 @@ counted as (
         count(case when counts_{{ d.id }} then 1 end) as {{ d.id }},
         {% endfor %}
         count(*) as pathway_rows
-    from breakdown_rows
+    from multi_valued_rows
     group by
-        reporting_period_start,
-        quarter_start,
-        quarter_end,
-        {% for column in carried %}
+        {% for column in group_columns %}
         {{ column }},
         {% endfor %}
         variable_id,
         category
+),
+
+counted as (
+    select * from single_valued_counted
+    union all
+    select * from multi_valued_counted
 )
 
 select * from counted
