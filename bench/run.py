@@ -42,12 +42,41 @@ RESULTS = ROOT / "bench" / "results"
 BENCHMARKS_MD = ROOT / "BENCHMARKS.md"
 SCALES = ("demo", "region", "national")
 
-# Runs the command given as argv[1:], then prints the peak RSS (KiB) of its process tree on stderr's last line.
+# Runs the command given as argv[1:], then prints the peak RSS (KiB) of its process tree on stderr's last lines,
+# and when it was reached: every half second the wrapper reads the resident set of each process of the tree
+# from /proc and keeps the time of the largest (so a dbt stage's peak can be matched to the models running
+# then, from run_results.json's timings).
 _WRAPPER = """
-import resource, subprocess, sys
-rc = subprocess.call(sys.argv[1:])
+import os, resource, subprocess, sys, time
+proc = subprocess.Popen(sys.argv[1:])
+peak_kib, peak_at = 0, 0.0
+def tree_rss_kib():
+    parents = {}
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                with open("/proc/%s/stat" % entry) as f:
+                    parents[int(entry)] = int(f.read().rsplit(")", 1)[1].split()[1])
+            except (OSError, ValueError, IndexError):
+                pass
+    tree, largest = {proc.pid}, 0
+    for _ in range(8):
+        tree |= {pid for pid, parent in parents.items() if parent in tree}
+    for pid in tree:
+        try:
+            with open("/proc/%d/statm" % pid) as f:
+                largest = max(largest, int(f.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") // 1024)
+        except (OSError, ValueError, IndexError):
+            pass
+    return largest
+while proc.poll() is None:
+    rss = tree_rss_kib()
+    if rss > peak_kib:
+        peak_kib, peak_at = rss, time.time()
+    time.sleep(0.5)
 sys.stderr.write("\\n__PEAK_RSS_KIB__ %d\\n" % resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)
-sys.exit(rc)
+sys.stderr.write("__PEAK_AT__ %.1f %d\\n" % (peak_at, peak_kib))
+sys.exit(proc.returncode)
 """
 
 
@@ -59,6 +88,9 @@ class Stage:
     peak_rss_mb: float
     ok: bool
     note: str = ""
+    # when the sampled peak was reached (epoch seconds), and for dbt stages the models running then
+    peak_at: float = 0.0
+    peak_models: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -82,10 +114,13 @@ def measure(name: str, argv: list[str], env: dict[str, str], log: Path, ok_codes
         )
     seconds = time.perf_counter() - start
     peak_kib = 0
+    peak_at = 0.0
     kept: list[str] = []
     for line in proc.stderr.splitlines():
         if line.startswith("__PEAK_RSS_KIB__"):
             peak_kib = int(line.split()[1])
+        elif line.startswith("__PEAK_AT__"):
+            peak_at = float(line.split()[1])
         else:
             kept.append(line)
     with log.open("a") as out:
@@ -97,6 +132,7 @@ def measure(name: str, argv: list[str], env: dict[str, str], log: Path, ok_codes
         round(seconds, 1),
         round(peak_kib / 1024, 0),
         proc.returncode in ok_codes,
+        peak_at=peak_at,
     )
     status = "ok" if stage.ok else f"FAILED (exit {proc.returncode}; log {log})"
     print(f"  {name:<11} {stage.seconds:>8.1f} s  {stage.peak_rss_mb:>7.0f} MB  {status}", flush=True)
@@ -175,7 +211,8 @@ def run_scale(scale: str, work: Path, keep: bool) -> Run:
         run_results = work / "dbt-target" / "run_results.json"
         if name in ("dbt_models", "dbt_incremental") and run_results.exists():
             shutil.copy2(run_results, logs / f"{name}.run_results.json")
-            write_profile(scale, name, run_results)
+            result.peak_models = models_running_at(run_results, result.peak_at)
+            write_profile(scale, name, run_results, result.peak_models)
         if not result.ok:
             raise SystemExit(f"bench {scale}: stage {name} failed; see {logs / (name + '.log')}")
         return result
@@ -222,8 +259,25 @@ def run_scale(scale: str, work: Path, keep: bool) -> Run:
     return run
 
 
-def write_profile(scale: str, stage: str, run_results: Path) -> None:
-    """bench/results/profiles/<scale>-<stage>.json: each model's time in the stage, slowest first."""
+def models_running_at(run_results: Path, moment: float) -> list[str]:
+    """The models whose execution (run_results.json's `execute` timing) spans `moment` (epoch seconds)."""
+    if not moment:
+        return []
+    running = []
+    for result in json.loads(run_results.read_text())["results"]:
+        for timing in result.get("timing", []):
+            if timing.get("name") != "execute" or not timing.get("started_at") or not timing.get("completed_at"):
+                continue
+            started = datetime.fromisoformat(timing["started_at"].replace("Z", "+00:00")).timestamp()
+            completed = datetime.fromisoformat(timing["completed_at"].replace("Z", "+00:00")).timestamp()
+            if started - 1 <= moment <= completed + 1:
+                running.append(result["unique_id"].split(".")[-1])
+    return sorted(running)
+
+
+def write_profile(scale: str, stage: str, run_results: Path, peak_models: list[str] | None = None) -> None:
+    """bench/results/profiles/<scale>-<stage>.json: each model's time in the stage, slowest first, and the
+    models running when the stage's memory peaked."""
     results = json.loads(run_results.read_text())
     models = sorted(
         ((round(r["execution_time"], 1), r["unique_id"].split(".")[-1]) for r in results["results"]), reverse=True
@@ -232,6 +286,7 @@ def write_profile(scale: str, stage: str, run_results: Path) -> None:
         "stage": stage,
         "scale": scale,
         "elapsed_time": round(results["elapsed_time"], 1),
+        "running_at_peak_memory": peak_models or [],
         "models": [{"model": name, "seconds": seconds} for seconds, name in models],
     }
     (RESULTS / "profiles").mkdir(parents=True, exist_ok=True)
@@ -283,6 +338,7 @@ def report() -> None:
         lines += [
             f"| {s['name']} | {s['seconds']:,.1f} | {s['peak_rss_mb']:,.0f} | `{s['command']}`"
             + (f" ({s['note']})" if s.get("note") else "")
+            + (f" (running at the memory peak: {', '.join(s['peak_models'])})" if s.get("peak_models") else "")
             + " |"
             for s in run["stages"]
         ]
