@@ -260,7 +260,8 @@ def run_scale(scale: str, work: Path, keep: bool) -> Run:
 
 
 def models_running_at(run_results: Path, moment: float) -> list[str]:
-    """The models whose execution (run_results.json's `execute` timing) spans `moment` (epoch seconds)."""
+    """The models whose execution (run_results.json's `execute` timing) spans `moment` (epoch seconds), give or
+    take a second (the memory is sampled every half second)."""
     if not moment:
         return []
     running = []

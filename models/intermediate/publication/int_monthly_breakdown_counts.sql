@@ -15,10 +15,10 @@
 {% set carried = ['org_code_provider', 'provider_name', 'sub_icb_code', 'sub_icb_name'] %}
 {% set flags = [] %}
 {% for d in count_definitions %}{% do flags.append('counts_' ~ d.id) %}{% endfor %}
-{#- the columns every breakdown row carries besides its variable and category -#}
-{% set row_columns = ['pathway_key', 'reporting_period_start', 'quarter_start', 'quarter_end'] + carried + flags %}
-{#- the grain of the counts besides variable and category -#}
+{#- the grain of the counts besides variable and category, and the columns every multi-valued breakdown row
+    carries besides its variable and category -#}
 {% set group_columns = ['reporting_period_start', 'quarter_start', 'quarter_end'] + carried %}
+{% set row_columns = group_columns + flags %}
 {#- V001, V002, V004-V007 and V010-V014 put each pathway-month in one category: each is counted by its own
     group by over the pathway-months, without a row per pathway-month and variable (rule
     single_valued_breakdowns_grouped_directly). GROUPING SETS would do the same in one statement as fast,
