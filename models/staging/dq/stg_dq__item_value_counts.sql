@@ -11,11 +11,54 @@
 {#- the date, time and timestamp formats of the item rules (four), each compiled once as a constant -#}
 {%- set format_patterns = [] %}
 {#- (none when the seed is not loaded, as when sqlfluff compiles: the column's pattern is used then) -#}
+{#-
+    The items judged one row at a time (rule vodim_dated_and_numeric_items_judged_per_row): dates, times,
+    timestamps, numbers and NHS numbers have no default codes and no code list, so a value's class (missing,
+    valid, invalid) is a test of the value alone. Their values are nearly all distinct (an NHS number, a
+    time, a date of birth), so grouping them by value cost more than judging every row: they are counted per
+    column instead, and only code-list, value and score items are unpivoted and grouped. `row_rules` maps
+    (version, table, column) to the item and its check.
+-#}
+{%- set row_kinds = ['date', 'time', 'timestamp', 'number', 'nhs_number'] %}
+{%- set row_rules = {} %}
 {%- if execute and load_relation(ref('dq_item_rules')) is not none %}
     {%- set format_patterns = run_query(
         "select distinct format_pattern from " ~ ref('dq_item_rules') ~ " where format_pattern is not null order by 1"
     ).columns[0].values() %}
+    {%- set rule_rows = run_query(
+        "select dataset_version, table_name, column_name, item_name, check_kind, format_pattern from "
+        ~ ref('dq_item_rules') ~ " where check_kind in ('" ~ row_kinds | join("', '") ~ "')"
+        ~ " and default_codes is null and code_list is null and valid_values is null"
+    ) %}
+    {%- for rule in rule_rows.rows %}
+        {%- do row_rules.update({
+            (rule[0] ~ '|' ~ rule[1] ~ '|' ~ rule[2]): {
+                'item_name': rule[3], 'check_kind': rule[4], 'format_pattern': rule[5]
+            }
+        }) %}
+    {%- endfor %}
 {%- endif %}
+{#- each table's judged columns split into those grouped by value and those judged per row -#}
+{%- set grouped_tables = [] %}
+{%- set row_tables = [] %}
+{%- for table in layout if table.judged_columns %}
+    {%- set grouped = [] %}
+    {%- set per_row = [] %}
+    {%- for column in table.judged_columns %}
+        {%- set rule = row_rules.get(table.dataset_version ~ '|' ~ table.table_name ~ '|' ~ column) %}
+        {%- if rule is none %}
+            {%- do grouped.append(column) %}
+        {%- else %}
+            {%- do per_row.append({'column': column, 'rule': rule}) %}
+        {%- endif %}
+    {%- endfor %}
+    {%- if grouped %}
+        {%- do grouped_tables.append({'table': table, 'columns': grouped}) %}
+    {%- endif %}
+    {%- if per_row %}
+        {%- do row_tables.append({'table': table, 'columns': per_row}) %}
+    {%- endif %}
+{%- endfor %}
 with
 
 rules as (
@@ -66,17 +109,72 @@ score_ranges as (
 ),
 
 submitted_values as (
-    {% for table in layout if table.judged_columns -%}
+    {% for grouped in grouped_tables -%}
         select
             _submission_id as submission_id,
-            '{{ table.dataset_version }}' as dataset_version,
-            '{{ table.table_name }}' as table_name,
-            {{ unpivot_columns(table.judged_columns, 'column_name', 'raw_value') }}
-        from {{ source('landing', table.landing_table) }}
+            '{{ grouped.table.dataset_version }}' as dataset_version,
+            '{{ grouped.table.table_name }}' as table_name,
+            {{ unpivot_columns(grouped.columns, 'column_name', 'raw_value') }}
+        from {{ source('landing', grouped.table.landing_table) }}
         where {{ incremental_submissions('_submission_id', '_loaded_at') }}
         {% if not loop.last %}union all{% endif %}
     {% endfor %}
 ),
+
+{#- rule vodim_dated_and_numeric_items_judged_per_row: per submission, each such column's missing and valid
+    values, one aggregate per table (the class tests are those of `judged` below) -#}
+{% for judged_table in row_tables %}
+row_judged_{{ judged_table.table.landing_table }} as (
+    select
+        _submission_id as submission_id,
+        '{{ judged_table.table.dataset_version }}' as dataset_version,
+        '{{ judged_table.table.table_name }}' as table_name,
+        count(*) as total_count,
+        {% for judged_column in judged_table.columns -%}
+            {%- set column = judged_column.column %}
+            {%- set rule = judged_column.rule %}
+            sum(case when nullif(trim({{ column }}), '') is null then 1 else 0 end) as {{ column }}__missing,
+            sum(case when nullif(trim({{ column }}), '') is not null and coalesce(
+                {%- if rule.check_kind == 'nhs_number' %}
+                {{ nhs_number_is_valid(replace_all('trim(' ~ column ~ ')', "'[ -]'", "''")) }}
+                {%- elif rule.check_kind == 'number' %}
+                {{ dbt.safe_cast('trim(' ~ column ~ ')', 'double') }} is not null
+                {%- elif rule.format_pattern is not none %}
+                {{ regexp_full_match(column, string_literal(rule.format_pattern)) }}
+                {%- else %}
+                false
+                {%- endif %}, false
+            ) then 1 else 0 end) as {{ column }}__valid{% if not loop.last %},{% endif %}
+        {% endfor %}
+    from {{ source('landing', judged_table.table.landing_table) }}
+    where {{ incremental_submissions('_submission_id', '_loaded_at') }}
+    group by _submission_id
+),
+
+{% endfor -%}
+{% if row_tables -%}
+row_counted as (
+    {% for judged_table in row_tables -%}
+        {% for judged_column in judged_table.columns -%}
+            select
+                submission_id,
+                dataset_version,
+                table_name,
+                '{{ judged_column.rule.item_name }}' as item_name,
+                total_count,
+                {{ judged_column.column }}__valid as valid_count,
+                0 as other_count,
+                0 as default_count,
+                total_count - {{ judged_column.column }}__valid - {{ judged_column.column }}__missing as invalid_count,
+                0 as invalid_format_count,
+                {{ judged_column.column }}__missing as missing_count
+            from row_judged_{{ judged_table.table.landing_table }}
+            {% if not loop.last %}union all{% endif %}
+        {% endfor %}
+        {% if not loop.last %}union all{% endif %}
+    {% endfor %}
+),
+{%- endif %}
 
 -- each distinct value of an item once per submission, with how often it was sent: a value's class
 -- depends only on the value and its item's rule, so each distinct value is judged once (rule
@@ -280,6 +378,10 @@ counted as (
     select * from judged_counted
     union all
     select * from text_counted
+    {%- if row_tables %}
+    union all
+    select * from row_counted
+    {%- endif %}
 ),
 
 final as (
