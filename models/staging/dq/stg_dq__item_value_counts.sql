@@ -2,8 +2,8 @@
 -- or late), both versions. Each value of an item with a check is judged by its rule in
 -- seeds/dq/dq_item_rules.csv (generated from the data dictionary): code-list, value and score items are
 -- unpivoted and judged per distinct value; dates, times, timestamps, numbers and NHS numbers are judged row
--- by row, per column (below); the free-text items without default codes, for which every present value is valid, are
--- only counted per column (`text_columns` of dq_landing_tables()). Only the counts leave this model: no
+-- by row, per column (below); the free-text items without default codes, for which every present value
+-- is valid, are only counted per column (`text_columns` of dq_landing_tables()). Only the counts leave this model: no
 -- submitted value, so no direct identifier, is selected (the NHS number is checked here, in place).
 {{ config(
     materialized=by_month_materialization(), incremental_strategy='submission_append', tags=['dq']
