@@ -4,6 +4,10 @@
 -- "scores_deduplicated": the same tool, date, time and value recorded by two records (for example an
 -- IDS607 and an IDS606 row of one assessment) is one score; the record with the lowest id is kept.
 -- Only the scores whose signature another record shares are ranked, not every score of every pathway-month.
+-- Scheduling only (rule heavy_models_not_run_together, docs/performance.md): run side by side with
+-- int_pathway_sessions_counted on the two dbt threads, the pair took 1.2 times as long as one after the other
+-- (and used 2 GB more memory), so this model waits for it.
+-- depends_on: {{ ref('int_pathway_sessions_counted') }}
 with
 
 pathways as (

@@ -30,6 +30,10 @@
     ('V013', 'sexual_orientation_category'), ('V014', 'working_age_group')
 ] %}
 
+-- Scheduling only (rule heavy_models_not_run_together, docs/performance.md): this model and
+-- int_monthly_measures_exact each need most of DuckDB's memory; run side by side on the two dbt threads they
+-- spilled and took 1.5 times as long as one after the other, so this one waits for the other.
+-- depends_on: {{ ref('int_monthly_measures_exact') }}
 with
 
 referral_months as (
