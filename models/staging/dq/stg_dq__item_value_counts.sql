@@ -3,8 +3,8 @@
 -- seeds/dq/dq_item_rules.csv (generated from the data dictionary): code-list, value and score items are
 -- unpivoted and judged per distinct value; dates, times, timestamps, numbers and NHS numbers are judged row
 -- by row, per column (below); the free-text items without default codes, for which every present value
--- is valid, are only counted per column (`text_columns` of dq_landing_tables()). Only the counts leave this model: no
--- submitted value, so no direct identifier, is selected (the NHS number is checked here, in place).
+-- is valid, are only counted per column (`text_columns` of dq_landing_tables()). Only the counts leave this
+-- model: no submitted value, so no direct identifier, is selected (the NHS number is checked here, in place).
 {{ config(
     materialized=by_month_materialization(), incremental_strategy='submission_append', tags=['dq']
 ) }}
@@ -18,7 +18,8 @@
     valid, invalid) is a test of the value alone. Their values are nearly all distinct (an NHS number, a
     time, a date of birth), so grouping them by value cost more than judging every row: they are counted per
     column instead, and only code-list, value and score items are unpivoted and grouped. `row_rules` maps
-    (version, table, column) to the item and its check.
+    (version, table, column) to the item and its check; it is empty when the seed is not loaded (as when
+    sqlfluff compiles), and every item is then grouped by value, as before.
 -#}
 {%- set row_kinds = ['date', 'time', 'timestamp', 'number', 'nhs_number'] %}
 {%- set row_rules = {} %}
