@@ -446,6 +446,38 @@ def test_a_locked_warehouse_is_a_clear_error(tmp_path):
         holder.kill()
 
 
+def _storage_version(db: Path) -> str:
+    with duckdb.connect(str(db), read_only=True) as con:
+        row = con.execute("select tags['storage_version'] from duckdb_databases() where not internal").fetchone()
+    assert row is not None
+    return str(row[0])
+
+
+def test_a_new_warehouse_gets_the_configured_storage_format(tmp_path, monkeypatch):
+    """Rule storage_format_v1_5 (docs/performance.md): the loader creates the file in the v1.5.0 format by
+    default, in the one IAPT_DUCKDB_STORAGE_VERSION names otherwise; an existing file keeps its format, and a
+    version DuckDB does not know is a clear error."""
+    good = tmp_path / "good"
+    simple_v2().write(good, "pkg")
+    monkeypatch.delenv("IAPT_DUCKDB_STORAGE_VERSION", raising=False)
+    assert run_cli("load", str(good), "--db", str(tmp_path / "new.duckdb")).returncode == 0
+    assert _storage_version(tmp_path / "new.duckdb") == "v1.5.0+"
+    monkeypatch.setenv("IAPT_DUCKDB_STORAGE_VERSION", "v1.0.0")
+    assert run_cli("load", str(good), "--db", str(tmp_path / "old.duckdb")).returncode == 0
+    assert _storage_version(tmp_path / "old.duckdb") == "v1.0.0+"
+    monkeypatch.delenv("IAPT_DUCKDB_STORAGE_VERSION")
+    other = tmp_path / "other"
+    simple_v2(provider="RYG").write(other, "pkg2")
+    assert run_cli("load", str(other), "--db", str(tmp_path / "old.duckdb")).returncode == 0
+    assert _storage_version(tmp_path / "old.duckdb") == "v1.0.0+"
+    for bad in ("1.5", "v9.9.9"):
+        monkeypatch.setenv("IAPT_DUCKDB_STORAGE_VERSION", bad)
+        out = run_cli("load", str(good), "--db", str(tmp_path / f"bad{bad}.duckdb"))
+        assert out.returncode == 2, out.stdout + out.stderr
+        assert "IAPT_DUCKDB_STORAGE_VERSION" in out.stderr
+        assert "Traceback" not in out.stdout + out.stderr
+
+
 def test_zip_entry_escaping_the_package_is_refused(data_dir, run_load, query, tmp_path):
     import zipfile
 

@@ -92,11 +92,15 @@ class _Check:
 
 
 def connect(db: Path, read_only: bool = False) -> duckdb.DuckDBPyConnection:
-    """Open the warehouse with the configured memory limit and threads; a clear error when it is locked."""
+    """Open the warehouse with the configured memory limit and threads (a new file in the configured storage
+    format); a clear error when it is locked."""
     if not read_only:
         db.parent.mkdir(parents=True, exist_ok=True)
     try:
-        con = duckdb.connect(str(db), read_only=read_only)
+        options: dict[str, str | bool | int | float | list[str]] = (
+            {} if read_only else {"storage_compatibility_version": config.duckdb_storage_version()}
+        )
+        con = duckdb.connect(str(db), read_only=read_only, config=options)
     except duckdb.IOException as exc:
         message = str(exc)
         if "lock" in message.lower():
@@ -104,6 +108,10 @@ def connect(db: Path, read_only: bool = False) -> duckdb.DuckDBPyConnection:
                 f"the warehouse {db} is open in another process (a dbt run, a BI tool?); close it and retry"
             ) from None
         raise LoaderError(f"cannot open the warehouse {db}: {message.splitlines()[0]}") from None
+    except duckdb.InvalidInputException as exc:  # IAPT_DUCKDB_STORAGE_VERSION is not a DuckDB version
+        raise LoaderError(
+            f"cannot open the warehouse {db}: IAPT_DUCKDB_STORAGE_VERSION: {str(exc).splitlines()[0]}"
+        ) from None
     con.execute(f"set memory_limit = '{config.duckdb_memory_limit()}'")
     con.execute(f"set threads = {int(config.duckdb_threads())}")
     return con
