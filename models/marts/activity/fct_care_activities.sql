@@ -98,6 +98,21 @@ activity_events as (
         on activities.care_contact_key = care_contacts.care_contact_key
 ),
 
+-- named rule qualifications_counted_once: a provider resubmits its care professionals' qualification records
+-- every month, so each distinct record (professional, code, award and planned completion dates) is joined
+-- once, from the first month a submission carried it, instead of once per month it was resubmitted
+qualification_records as (
+    select
+        org_code_provider,
+        care_professional_id,
+        qualification_code,
+        awarded_date,
+        planned_completion_date,
+        min(reporting_period_start) as first_reporting_period_start
+    from qualifications
+    group by org_code_provider, care_professional_id, qualification_code, awarded_date, planned_completion_date
+),
+
 professional_qualifications as (
     select
         activity_events.care_activity_key,
@@ -105,7 +120,6 @@ professional_qualifications as (
         qualification_levels.qualification_name,
         qualifications.awarded_date,
         qualifications.planned_completion_date,
-        qualifications.reporting_period_start as qualification_reporting_period_start,
         coalesce(
             qualification_levels.is_iapt_qualification
             and qualifications.awarded_date <= activity_events.care_contact_date,
@@ -116,17 +130,18 @@ professional_qualifications as (
             false
         ) as is_in_training_record
     from activity_events
-    inner join qualifications
+    inner join qualification_records as qualifications
         on
             activity_events.org_code_provider = qualifications.org_code_provider
             and activity_events.care_professional_id = qualifications.care_professional_id
-            and activity_events.reporting_period_start >= qualifications.reporting_period_start
+            and activity_events.reporting_period_start >= qualifications.first_reporting_period_start
     left join qualification_levels
         on qualifications.qualification_code = qualification_levels.qualification_code
 ),
 
 -- the record that decides: a qualification held at the contact (earliest award first), else one in
--- training (earliest planned completion first), else any record; ties to the lowest code, latest month
+-- training (earliest planned completion first), else any record; ties to the lowest code (the records are
+-- distinct, so the order is total)
 qualifications_ranked as (
     select
         *,
@@ -137,8 +152,7 @@ qualifications_ranked as (
                 awarded_date asc,
                 case when is_in_training_record then 0 else 1 end asc,
                 planned_completion_date asc,
-                qualification_code asc,
-                qualification_reporting_period_start desc
+                qualification_code asc
         ) as qualification_rank
     from professional_qualifications
 ),
