@@ -21,7 +21,7 @@ from pathlib import Path
 
 import duckdb
 
-from iapt_warehouse import contract
+from iapt_warehouse import config, contract
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -77,9 +77,10 @@ def run_timed(args: list[str]) -> tuple[float, int]:
     return elapsed, int(out.stdout.strip().splitlines()[-1]) // 1024
 
 
+# The floor writes in the storage format the loader writes (IAPT_DUCKDB_STORAGE_VERSION): like for like.
 FLOOR = """
 import duckdb, sys, pathlib
-con = duckdb.connect(sys.argv[1])
+con = duckdb.connect(sys.argv[1], config={'storage_compatibility_version': sys.argv[3]})
 for i, f in enumerate(sorted(pathlib.Path(sys.argv[2]).glob('*.csv'))):
     con.execute(f"create table t{i} as select * from read_csv('{f}', all_varchar=true, header=true)")
 con.close()
@@ -103,7 +104,9 @@ def main() -> None:
             db = opts.out / f"{name}.duckdb"
             db.unlink(missing_ok=True)
             if name == "floor":
-                results[name].append(run_timed([sys.executable, "-c", FLOOR, str(db), str(package)]))
+                results[name].append(
+                    run_timed([sys.executable, "-c", FLOOR, str(db), str(package), config.duckdb_storage_version()])
+                )
             else:
                 results[name].append(run_timed([iapt, "load", str(package), "--db", str(db), "--quiet"]))
     best = {k: min(v) for k, v in results.items()}
