@@ -98,31 +98,9 @@ no_iet_recorded as (
     where fallback_for = 'missing'
 ),
 
-activity_therapies as (
-    select distinct
-        care_contact_key,
-        therapy_name,
-        therapy_step
-    from care_activities
-    where therapy_name is not null
-),
-
-therapy_lists as (
-    {{ sorted_value_lists('activity_therapies', ['care_contact_key'], 'therapy_name', "'; '", 'therapy_names') }}
-),
-
-activity_steps as (
-    select distinct
-        care_contact_key,
-        therapy_step
-    from activity_therapies
-),
-
-step_lists as (
-    {{ sorted_value_lists('activity_steps', ['care_contact_key'], 'therapy_step', "'; '", 'therapy_steps') }}
-),
-
--- staff measures M1014-M1017 count a contact when one or more of its staff is in the class
+-- staff measures M1014-M1017 count a contact when one or more of its staff is in the class. One pass over
+-- the activities also gives each contact's smallest and largest therapy and step (named rule
+-- therapies_listed_only_when_several): a contact whose activities name one therapy takes it from here.
 activity_summary as (
     select
         care_contact_key,
@@ -132,8 +110,38 @@ activity_summary as (
         {{ dbt.bool_or('is_staff_in_training') }} as has_staff_in_training,
         {{ dbt.bool_or('has_qualification_record and not is_staff_qualified and not is_staff_in_training') }}
             as has_staff_neither_qualified_nor_in_training,
-        {{ dbt.bool_or('not has_qualification_record') }} as has_staff_without_qualification_record
+        {{ dbt.bool_or('not has_qualification_record') }} as has_staff_without_qualification_record,
+        min(therapy_name) as first_therapy_name,
+        max(therapy_name) as last_therapy_name,
+        min(case when therapy_name is not null then therapy_step end) as first_therapy_step,
+        max(case when therapy_name is not null then therapy_step end) as last_therapy_step
     from care_activities
+    group by care_contact_key
+),
+
+-- only the contacts with two or more distinct therapies or steps list them, sorted
+several_therapy_activities as (
+    select
+        care_activities.care_contact_key,
+        care_activities.therapy_name,
+        care_activities.therapy_step
+    from care_activities
+    inner join activity_summary
+        on care_activities.care_contact_key = activity_summary.care_contact_key
+    where
+        care_activities.therapy_name is not null
+        and (
+            activity_summary.first_therapy_name < activity_summary.last_therapy_name
+            or activity_summary.first_therapy_step < activity_summary.last_therapy_step
+        )
+),
+
+several_therapy_lists as (
+    select
+        care_contact_key,
+        {{ sorted_distinct_list('therapy_name', '; ') }} as therapy_names,
+        {{ sorted_distinct_list('therapy_step', '; ') }} as therapy_steps
+    from several_therapy_activities
     group by care_contact_key
 ),
 
@@ -181,8 +189,16 @@ final as (
         care_contacts.step_intensity_code_v15,
         care_contacts.primary_role_code_v15,
         coalesce(activity_summary.care_activity_count, 0) as care_activity_count,
-        therapy_lists.therapy_names,
-        step_lists.therapy_steps,
+        case
+            when activity_summary.first_therapy_name = activity_summary.last_therapy_name
+                then activity_summary.first_therapy_name
+            else several_therapy_lists.therapy_names
+        end as therapy_names,
+        case
+            when activity_summary.first_therapy_step = activity_summary.last_therapy_step
+                then activity_summary.first_therapy_step
+            else several_therapy_lists.therapy_steps
+        end as therapy_steps,
         coalesce(activity_summary.care_professional_count, 0) as care_professional_count,
         -- v2.0 only (v1.5 has no care professional); a v2.0 contact without activities has no staff
         case
@@ -216,10 +232,8 @@ final as (
         on care_contacts.iet_programme = iet_programmes.iet_programme
     left join activity_summary
         on care_contacts.care_contact_key = activity_summary.care_contact_key
-    left join therapy_lists
-        on care_contacts.care_contact_key = therapy_lists.care_contact_key
-    left join step_lists
-        on care_contacts.care_contact_key = step_lists.care_contact_key
+    left join several_therapy_lists
+        on care_contacts.care_contact_key = several_therapy_lists.care_contact_key
     cross join no_iet_recorded
 )
 
