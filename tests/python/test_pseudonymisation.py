@@ -129,3 +129,32 @@ def test_missing_key_is_a_clear_error(monkeypatch):
     monkeypatch.delenv("IAPT_PSEUDO_KEY", raising=False)
     with pytest.raises(pseudo.MissingKeyError, match="IAPT_PSEUDO_KEY is not set"):
         pseudo.key_from_environment()
+
+
+def _valid_nhs_number_by_definition(value: str | None) -> str | None:
+    """valid_nhs_number before its ten-digit fast path: the digits, if removing spaces and dashes left them."""
+    if not value:
+        return None
+    digits = "".join(ch for ch in value if ch.isdigit())
+    if len(digits) != 10 or digits != value.replace(" ", "").replace("-", "").strip():
+        return None
+    return digits if pseudo.nhs_number.is_valid(digits) else None
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        "9434765919", "9434765918", "943 476 5919", "943-476-5919", " 9434765919", "9434765919 ", "0000000000",
+        "943476591", "94347659190", "943476591x", "\u0669\u0664\u0663\u0664\u0667\u0666\u0665\u0669\u0661\u0669",
+        "\u00b2434765919", "", None, "0101019999",
+    ],
+)  # fmt: skip
+def test_valid_nhs_number_fast_path_agrees_with_its_definition(value: str | None) -> None:
+    assert pseudo.valid_nhs_number(value) == _valid_nhs_number_by_definition(value)
+
+
+def test_pseudo_id_cache_holds_a_national_year_and_person_key_cache_is_small() -> None:
+    # rule patient_keys_cached_across_models (docs/performance.md): eight v2.0 models key the same
+    # 2.2 million identifiers of a national year through pseudo_id; person_key sees each identifier once
+    assert (pseudo.pseudo_id.cache_info().maxsize or 0) >= 2_300_000
+    assert (pseudo.person_key.cache_info().maxsize or 0) <= 100_000
