@@ -136,11 +136,13 @@ known_at_month as (
             and score_versions.score_key = duplicates.score_key
 ),
 
+-- score_key (provider, table, record id, tool) is not stored: with pathway_key (which carries the provider)
+-- the table, record id and tool identify the score, and the long unique text was a quarter of the write
+-- (named rule scores_validated_without_score_key, docs/performance.md)
 validated as (
     select
         pathway_key,
         reporting_period_start,
-        score_key,
         source_table,
         record_id,
         score_dataset_version,
