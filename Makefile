@@ -118,8 +118,10 @@ load: $(STAMP)
 	if [ $$rc -eq 1 ]; then echo "note: some packages were rejected whole (see above); the rest loaded"; \
 	elif [ $$rc -ne 0 ]; then exit $$rc; fi
 
+# FULL_REFRESH=1: rebuild every table from landing (after an upgrade that changed a model's columns, which an
+# incremental build refuses: on_schema_change fail)
 dbt-build: $(STAMP)
-	IAPT_DUCKDB_PATH="$(DB)" $(BIN)/dbt build
+	IAPT_DUCKDB_PATH="$(DB)" $(BIN)/dbt build$(if $(FULL_REFRESH), --full-refresh)
 
 validate: $(STAMP) ## Great Expectations checkpoint on DB (exit 1 on an error-severity failure; Data Docs)
 	IAPT_DUCKDB_PATH="$(DB)" $(BIN)/iapt validate --db "$(DB)"
