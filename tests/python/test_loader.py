@@ -422,6 +422,22 @@ def test_exit_codes_and_no_traceback(tmp_path):
         assert "Traceback" not in proc.stdout + proc.stderr
 
 
+def test_iapt_load_never_imports_pandas(tmp_path):
+    """Rule loader_does_not_import_pandas: the import would be about 0.3 s of every load."""
+    good = tmp_path / "good"
+    simple_v2().write(good, "pkg")
+    env = {**os.environ, "PYTHONPROFILEIMPORTTIME": "1"}
+    exe = Path(sys.executable).with_name("iapt")
+    out = subprocess.run(
+        [str(exe), "load", str(good), "--db", str(tmp_path / "w.duckdb")], capture_output=True, text=True, env=env
+    )
+    assert out.returncode == 0, out.stdout + out.stderr
+    imported = {line.rsplit("|", 1)[-1].strip() for line in out.stderr.splitlines() if line.startswith("import time:")}
+    assert "duckdb" in imported and "rich" in imported  # the import log is complete
+    # a blocked import is still logged, as "pandas" alone; a real one brings pandas' modules and numpy
+    assert not {name for name in imported if name.startswith(("pandas.", "numpy"))}
+
+
 def test_a_locked_warehouse_is_a_clear_error(tmp_path):
     db = tmp_path / "w.duckdb"
     good = tmp_path / "good"

@@ -63,6 +63,12 @@ def load(paths: tuple[Path, ...], db: Path | None, quiet: bool) -> None:
         else:
             progress.console.print(f"[red]rejected[/] {escape(outcome.name)}: {escape(outcome.reason or '')}")
 
+    # Rule loader_does_not_import_pandas (docs/performance.md): DuckDB's Python client imports pandas, about
+    # 0.3 s, the first time a statement has parameters, to see whether a value is a DataFrame. The loader binds
+    # only text, numbers, lists and timestamps, so `iapt load` (its own process) blocks the import; DuckDB then
+    # skips the check. A process that already holds pandas keeps it.
+    if "pandas" not in sys.modules:
+        sys.modules["pandas"] = None  # type: ignore[assignment]
     try:
         with progress:
             report = load_packages(
