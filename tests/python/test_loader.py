@@ -438,6 +438,21 @@ def test_iapt_load_never_imports_pandas(tmp_path):
     assert not {name for name in imported if name.startswith(("pandas.", "numpy"))}
 
 
+def test_the_pandas_block_is_lifted_after_a_load(tmp_path, monkeypatch):
+    """An in-process caller of `iapt load` can import pandas afterwards."""
+    from click.testing import CliRunner
+
+    from iapt_warehouse.cli import cli
+
+    good = tmp_path / "good"
+    simple_v2().write(good, "pkg")
+    held = {name: module for name, module in sys.modules.items() if name == "pandas" or name.startswith("pandas.")}
+    for name in held:  # as in a fresh process: pandas not imported yet
+        monkeypatch.delitem(sys.modules, name)
+    assert CliRunner().invoke(cli, ["load", str(good), "--db", str(tmp_path / "w.duckdb")]).exit_code == 0
+    assert "pandas" not in sys.modules  # neither imported nor left blocked
+
+
 def test_a_locked_warehouse_is_a_clear_error(tmp_path):
     db = tmp_path / "w.duckdb"
     good = tmp_path / "good"

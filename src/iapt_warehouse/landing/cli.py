@@ -6,7 +6,9 @@ rejected whole, 2 usage or system error. Bad input never produces a traceback.
 
 from __future__ import annotations
 
+import contextlib
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 import click
@@ -63,14 +65,8 @@ def load(paths: tuple[Path, ...], db: Path | None, quiet: bool) -> None:
         else:
             progress.console.print(f"[red]rejected[/] {escape(outcome.name)}: {escape(outcome.reason or '')}")
 
-    # Rule loader_does_not_import_pandas (docs/performance.md): DuckDB's Python client imports pandas, about
-    # 0.3 s, the first time a statement has parameters, to see whether a value is a DataFrame. The loader binds
-    # only text, numbers, lists and timestamps, so `iapt load` (its own process) blocks the import; DuckDB then
-    # skips the check. A process that already holds pandas keeps it.
-    if "pandas" not in sys.modules:
-        sys.modules["pandas"] = None  # type: ignore[assignment]
     try:
-        with progress:
+        with progress, _pandas_not_imported():
             report = load_packages(
                 list(paths),
                 target,
@@ -82,6 +78,23 @@ def load(paths: tuple[Path, ...], db: Path | None, quiet: bool) -> None:
         sys.exit(2)
     _print_summary(console, report, target)
     sys.exit(1 if report.count("rejected") else 0)
+
+
+@contextlib.contextmanager
+def _pandas_not_imported() -> Iterator[None]:
+    """Rule loader_does_not_import_pandas (docs/performance.md): DuckDB's Python client imports pandas and numpy,
+    about 0.4 s, the first time a statement has parameters, to see whether a value is a DataFrame. The loader
+    binds only text, numbers, lists and timestamps, so while it runs the import is blocked (DuckDB then skips
+    the check), and unblocked after, so a caller in the same process can still import pandas. A process that
+    already holds pandas keeps it."""
+    blocked = "pandas" not in sys.modules
+    if blocked:
+        sys.modules["pandas"] = None  # type: ignore[assignment]
+    try:
+        yield
+    finally:
+        if blocked and sys.modules.get("pandas", 0) is None:
+            del sys.modules["pandas"]
 
 
 def _print_summary(console: Console, report: LoadReport, target: Path) -> None:
