@@ -1,6 +1,6 @@
--- Rule 3.5 and named rule adsm_candidates_only: int_adsm_chosen reads only the paired scores of tools with an
--- ADSM name, so the default anxiety measure and every problem descriptor's own measure (both versions) must have
--- one. Returns each tool that would be chosen but has no ADSM name.
+-- Rule 3.5 and named rule adsm_candidates_only: int_adsm_chosen and int_pathway_measure_availability read
+-- only the paired scores of tools with an ADSM name, so the default anxiety measure and every problem
+-- descriptor's own measure (both versions) must have one. Returns each tool that would be chosen but has none.
 with
 
 tools as (
