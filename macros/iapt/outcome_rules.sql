@@ -30,3 +30,16 @@
         false
     )
 {%- endmacro %}
+
+{#
+    Named rule adsm_candidates_only (docs/performance.md): true for a tool that can be a pathway's ADSM, one
+    with an ADSM name in ref_assessment_tools (GAD-7 and every problem descriptor's own measure; the singular
+    test assert_every_own_measure_is_an_adsm checks that none of those lacks one). PHQ-9, the five WSAS items
+    and the PPS measures are most of int_scores_paired's rows and never the ADSM, so readers filter them out.
+#}
+{% macro is_adsm_candidate(tool_code) -%}
+    {{ tool_code }} in (
+        select adsm_tools.tool_code from {{ ref('ref_assessment_tools') }} as adsm_tools
+        where adsm_tools.adsm_name is not null
+    )
+{%- endmacro %}

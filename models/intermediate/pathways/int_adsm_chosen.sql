@@ -14,18 +14,12 @@ descriptors as (
     where {{ incremental_months('reporting_period_start') }}
 ),
 
--- named rule adsm_candidates_only (docs/performance.md): only the tools that can be an ADSM (an ADSM name in
--- ref_assessment_tools: GAD-7 and every descriptor's own measure, checked by the singular test
--- assert_every_own_measure_is_an_adsm) are read; PHQ-9, the five WSAS items and the PPS measures are most of
--- int_scores_paired's rows and are never chosen
+-- only the tools that can be the ADSM (named rule adsm_candidates_only, macros/iapt/outcome_rules.sql)
 paired as (
     select * from {{ ref('int_scores_paired') }}
     where
         {{ incremental_months('reporting_period_start') }}
-        and tool_code in (
-            select adsm_tools.tool_code from {{ ref('ref_assessment_tools') }} as adsm_tools
-            where adsm_tools.adsm_name is not null
-        )
+        and {{ is_adsm_candidate('tool_code') }}
 ),
 
 tools as (

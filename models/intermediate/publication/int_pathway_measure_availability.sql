@@ -16,16 +16,12 @@ descriptors as (
     where {{ incremental_months('reporting_period_start') }}
 ),
 
--- named rule adsm_candidates_only: only tools with an ADSM name can be the descriptor's own measure or GAD-7
--- (singular test assert_every_own_measure_is_an_adsm), so the others are not read
+-- only the tools that can be the ADSM (named rule adsm_candidates_only, macros/iapt/outcome_rules.sql)
 paired as (
     select * from {{ ref('int_scores_paired') }}
     where
         {{ incremental_months('reporting_period_start') }}
-        and tool_code in (
-            select adsm_tools.tool_code from {{ ref('ref_assessment_tools') }} as adsm_tools
-            where adsm_tools.adsm_name is not null
-        )
+        and {{ is_adsm_candidate('tool_code') }}
 ),
 
 tools as (
