@@ -148,3 +148,29 @@
         {%- endfor %}
     )) as ({{ name_column }}, {{ value_column }})
 {%- endmacro %}
+
+{#- An array of the SQL expressions `values` (one type), and its element at 1-based `position`: a row's many
+    values picked by a position carried on the row, without a `case` of one branch per value. -#}
+{% macro value_array(values) -%}
+    {{ return(adapter.dispatch('value_array', 'iapt_warehouse')(values)) }}
+{%- endmacro %}
+
+{% macro default__value_array(values) -%}
+    list_value({{ values | join(', ') }})
+{%- endmacro %}
+
+{% macro spark__value_array(values) -%}
+    array({{ values | join(', ') }})
+{%- endmacro %}
+
+{% macro array_element(array, position) -%}
+    {{ return(adapter.dispatch('array_element', 'iapt_warehouse')(array, position)) }}
+{%- endmacro %}
+
+{% macro default__array_element(array, position) -%}
+    list_extract({{ array }}, {{ position }})
+{%- endmacro %}
+
+{% macro spark__array_element(array, position) -%}
+    element_at({{ array }}, {{ position }})
+{%- endmacro %}

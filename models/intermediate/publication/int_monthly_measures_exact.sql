@@ -9,6 +9,22 @@
 -- an in-use submission (a quarter the data covers only in part is not published). An organisation with
 -- quarterly rows but no pathway in the quarter's last month gets the quarterly measures only.
 {% set definitions = measure_definitions() %}
+{#
+    Named rule measures_picked_by_position: the SQL of each non-percentage measure's value, numerator,
+    denominator and base count, in measure_list's order, and each measure's position and frequency
+#}
+{% set non_percentages = definitions | rejectattr('stat', 'equalto', 'percentage') | list %}
+{% set values, numerators, denominators, base_counts = [], [], [], [] %}
+{% set positions, quarterly = {}, {} %}
+{% for d in non_percentages %}
+{% set is_mean = d.stat == 'mean' %}
+{% do values.append('cast(' ~ exact_value_sql(d) ~ ' as double)') %}
+{% do numerators.append('cast(wide.' ~ d.id ~ '__sum as bigint)' if is_mean else 'cast(null as bigint)') %}
+{% do denominators.append('cast(wide.' ~ d.id ~ '__base as bigint)' if is_mean else 'cast(null as bigint)') %}
+{% do base_counts.append('cast(coalesce(' ~ exact_value_sql(d, '__base') ~ ', 0) as bigint)') %}
+{% do positions.update({d.id: loop.index}) %}
+{% do quarterly.update({d.id: d.frequency == 'quarterly'}) %}
+{% endfor %}
 {% set sources = ['referrals', 'contacts', 'iet_logs', 'contact_therapies', 'quarter_referrals', 'quarter_contacts'] %}
 {% set org_columns = [
     'org_code_provider', 'provider_name', 'sub_icb_code', 'sub_icb_name', 'icb_code', 'icb_name', 'region_code',
@@ -174,19 +190,24 @@ wide as (
 ),
 
 measure_list as (
-    {% for d in definitions | rejectattr('stat', 'equalto', 'percentage') %}
+    {% for d in non_percentages %}
     select
         '{{ d.id }}' as measure_id,
         '{{ d.stat }}' as statistic,
-        {{ 'true' if d.frequency == 'quarterly' else 'false' }} as is_quarterly
+        {{ 'true' if d.frequency == 'quarterly' else 'false' }} as is_quarterly,
+        {{ loop.index }} as measure_position
     {% if not loop.last %}
     union all
     {% endif %}
     {% endfor %}
 ),
 
-{# long form: one row per organisation and measure #}
-measured as (
+{#
+    Named rule measures_picked_by_position (docs/performance.md): each organisation's values in four arrays,
+    in measure_list's order, so each long row takes its values by position. A `case` on the measure id with
+    one branch per measure, evaluated on every long row, was the model's largest cost.
+#}
+wide_arrays as (
     select
         wide.reporting_period_start,
         wide.reporting_period_end,
@@ -195,83 +216,97 @@ measured as (
         wide.org_name1,
         wide.org_code2,
         wide.org_name2,
-        measure_list.measure_id,
-        measure_list.statistic,
-        cast(case measure_list.measure_id
-            {% for d in definitions | rejectattr('stat', 'equalto', 'percentage') %}
-            when '{{ d.id }}' then {{ exact_value_sql(d) }}
-            {% endfor %}
-        end as double) as measure_value,
-        cast(case measure_list.measure_id
-            {% for d in definitions | selectattr('stat', 'equalto', 'mean') %}
-            when '{{ d.id }}' then wide.{{ d.id }}__sum
-            {% endfor %}
-        end as bigint) as numerator,
-        cast(case measure_list.measure_id
-            {% for d in definitions | selectattr('stat', 'equalto', 'mean') %}
-            when '{{ d.id }}' then wide.{{ d.id }}__base
-            {% endfor %}
-        end as bigint) as denominator,
-        cast(coalesce(case measure_list.measure_id
-            {% for d in definitions | rejectattr('stat', 'equalto', 'percentage') %}
-            when '{{ d.id }}' then {{ exact_value_sql(d, '__base') }}
-            {% endfor %}
-        end, 0) as bigint) as base_count
+        wide.has_month_pathways,
+        wide.is_quarter_published,
+        {{ value_array(values) }} as measure_values,
+        {{ value_array(numerators) }} as numerators,
+        {{ value_array(denominators) }} as denominators,
+        {{ value_array(base_counts) }} as base_counts
     from wide
-    cross join measure_list
-    where
-        (measure_list.is_quarterly and wide.is_quarter_published)
-        or (not measure_list.is_quarterly and wide.has_month_pathways)
 ),
 
-{# the percentage measures: numerator, denominator and the measure subtracted from it (if any) #}
+{# long form: one row per organisation and measure #}
+measured as (
+    select
+        wide_arrays.reporting_period_start,
+        wide_arrays.reporting_period_end,
+        wide_arrays.group_type,
+        wide_arrays.org_code1,
+        wide_arrays.org_name1,
+        wide_arrays.org_code2,
+        wide_arrays.org_name2,
+        measure_list.measure_id,
+        measure_list.statistic,
+        {{ array_element('wide_arrays.measure_values', 'measure_list.measure_position') }} as measure_value,
+        {{ array_element('wide_arrays.numerators', 'measure_list.measure_position') }} as numerator,
+        {{ array_element('wide_arrays.denominators', 'measure_list.measure_position') }} as denominator,
+        {{ array_element('wide_arrays.base_counts', 'measure_list.measure_position') }} as base_count
+    from wide_arrays
+    cross join measure_list
+    where
+        (measure_list.is_quarterly and wide_arrays.is_quarter_published)
+        or (not measure_list.is_quarterly and wide_arrays.has_month_pathways)
+),
+
+{#
+    the percentage measures: numerator, denominator and the measure subtracted from it (if any), by their
+    position in measure_list, and whether each is quarterly (a part is there only where its own measure is)
+#}
 percentage_list as (
     {% for d in definitions | selectattr('stat', 'equalto', 'percentage') %}
     select
         '{{ d.id }}' as measure_id,
-        '{{ d.num }}' as numerator_id,
-        '{{ d.den }}' as denominator_id,
-        {% if d.den_minus %}'{{ d.den_minus }}'{% else %}cast(null as {{ dbt.type_string() }}){% endif %} as subtracted_id  -- noqa: LT05
+        {{ positions[d.num] }} as numerator_position,
+        {{ 'true' if quarterly[d.num] else 'false' }} as is_numerator_quarterly,
+        {{ positions[d.den] }} as denominator_position,
+        {{ 'true' if quarterly[d.den] else 'false' }} as is_denominator_quarterly,
+        {% if d.den_minus -%}
+        {{ positions[d.den_minus] }} as subtracted_position,
+        {{ 'true' if quarterly[d.den_minus] else 'false' }} as is_subtracted_quarterly
+        {%- else -%}
+        cast(null as integer) as subtracted_position,
+        cast(null as boolean) as is_subtracted_quarterly
+        {%- endif %}
     {% if not loop.last %}
     union all
     {% endif %}
     {% endfor %}
 ),
 
-{# percentages from the exact counts of their numerator and denominator measures, in one join #}
+{# percentages from the exact counts of their numerator and denominator measures, picked by position #}
 percentage_parts as (
     select
-        numerators.reporting_period_start,
-        numerators.reporting_period_end,
-        numerators.group_type,
-        numerators.org_code1,
-        numerators.org_name1,
-        numerators.org_code2,
-        numerators.org_name2,
+        wide_arrays.reporting_period_start,
+        wide_arrays.reporting_period_end,
+        wide_arrays.group_type,
+        wide_arrays.org_code1,
+        wide_arrays.org_name1,
+        wide_arrays.org_code2,
+        wide_arrays.org_name2,
         percentage_list.measure_id,
-        numerators.measure_value as numerator_value,
+        {{ array_element('wide_arrays.measure_values', 'percentage_list.numerator_position') }} as numerator_value,
         case
-            when percentage_list.subtracted_id is null then denominators.measure_value
-            else denominators.measure_value - subtracted.measure_value
+            when percentage_list.subtracted_position is null
+                then {{ array_element('wide_arrays.measure_values', 'percentage_list.denominator_position') }}
+            else
+                {{ array_element('wide_arrays.measure_values', 'percentage_list.denominator_position') }}
+                - {{ array_element('wide_arrays.measure_values', 'percentage_list.subtracted_position') }}
         end as denominator_value
-    from percentage_list
-    inner join measured as numerators
-        on percentage_list.numerator_id = numerators.measure_id
-    inner join measured as denominators
-        on
-            numerators.reporting_period_start = denominators.reporting_period_start
-            and numerators.group_type = denominators.group_type
-            and numerators.org_code1 = denominators.org_code1
-            and numerators.org_code2 = denominators.org_code2
-            and percentage_list.denominator_id = denominators.measure_id
-    left join measured as subtracted
-        on
-            numerators.reporting_period_start = subtracted.reporting_period_start
-            and numerators.group_type = subtracted.group_type
-            and numerators.org_code1 = subtracted.org_code1
-            and numerators.org_code2 = subtracted.org_code2
-            and percentage_list.subtracted_id = subtracted.measure_id
-    where percentage_list.subtracted_id is null or subtracted.measure_id is not null
+    from wide_arrays
+    cross join percentage_list
+    where
+        {% for part in ['numerator', 'denominator'] %}
+        (
+            (percentage_list.is_{{ part }}_quarterly and wide_arrays.is_quarter_published)
+            or (not percentage_list.is_{{ part }}_quarterly and wide_arrays.has_month_pathways)
+        )
+        and
+        {% endfor %}
+        (
+            percentage_list.subtracted_position is null
+            or (percentage_list.is_subtracted_quarterly and wide_arrays.is_quarter_published)
+            or (not percentage_list.is_subtracted_quarterly and wide_arrays.has_month_pathways)
+        )
 ),
 
 percentages as (
