@@ -25,6 +25,10 @@
 {% do positions.update({d.id: loop.index}) %}
 {% do quarterly.update({d.id: d.frequency == 'quarterly'}) %}
 {% endfor %}
+{#- the grain of each output row besides the measure: month, level and organisation -#}
+{% set level_columns = [
+    'reporting_period_start', 'reporting_period_end', 'group_type', 'org_code1', 'org_name1', 'org_code2', 'org_name2'
+] %}
 {% set sources = ['referrals', 'contacts', 'iet_logs', 'contact_therapies', 'quarter_referrals', 'quarter_contacts'] %}
 {% set org_columns = [
     'org_code_provider', 'provider_name', 'sub_icb_code', 'sub_icb_name', 'icb_code', 'icb_name', 'region_code',
@@ -209,13 +213,9 @@ measure_list as (
 #}
 wide_arrays as (
     select
-        wide.reporting_period_start,
-        wide.reporting_period_end,
-        wide.group_type,
-        wide.org_code1,
-        wide.org_name1,
-        wide.org_code2,
-        wide.org_name2,
+        {% for column in level_columns %}
+        wide.{{ column }},
+        {% endfor %}
         wide.has_month_pathways,
         wide.is_quarter_published,
         {{ value_array(values) }} as measure_values,
@@ -228,13 +228,9 @@ wide_arrays as (
 {# long form: one row per organisation and measure #}
 measured as (
     select
-        wide_arrays.reporting_period_start,
-        wide_arrays.reporting_period_end,
-        wide_arrays.group_type,
-        wide_arrays.org_code1,
-        wide_arrays.org_name1,
-        wide_arrays.org_code2,
-        wide_arrays.org_name2,
+        {% for column in level_columns %}
+        wide_arrays.{{ column }},
+        {% endfor %}
         measure_list.measure_id,
         measure_list.statistic,
         {{ array_element('wide_arrays.measure_values', 'measure_list.measure_position') }} as measure_value,
@@ -276,13 +272,9 @@ percentage_list as (
 {# percentages from the exact counts of their numerator and denominator measures, picked by position #}
 percentage_parts as (
     select
-        wide_arrays.reporting_period_start,
-        wide_arrays.reporting_period_end,
-        wide_arrays.group_type,
-        wide_arrays.org_code1,
-        wide_arrays.org_name1,
-        wide_arrays.org_code2,
-        wide_arrays.org_name2,
+        {% for column in level_columns %}
+        wide_arrays.{{ column }},
+        {% endfor %}
         percentage_list.measure_id,
         {{ array_element('wide_arrays.measure_values', 'percentage_list.numerator_position') }} as numerator_value,
         case
