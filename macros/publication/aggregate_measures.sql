@@ -89,3 +89,15 @@
         wide.{{ d.id }}{{ suffix }}
     {%- endif -%}
 {%- endmacro %}
+
+{#
+    Whether an organisation row of int_monthly_measures_exact's `wide_arrays` CTE carries a measure: a
+    quarterly measure in a published quarter's last month, a monthly one where the month has pathways.
+    `is_quarterly` is the measure's flag (a column).
+#}
+{% macro measure_is_present(is_quarterly) -%}
+    (
+        ({{ is_quarterly }} and wide_arrays.is_quarter_published)
+        or (not {{ is_quarterly }} and wide_arrays.has_month_pathways)
+    )
+{%- endmacro %}

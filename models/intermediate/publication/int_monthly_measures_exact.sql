@@ -239,9 +239,7 @@ measured as (
         {{ array_element('wide_arrays.base_counts', 'measure_list.measure_position') }} as base_count
     from wide_arrays
     cross join measure_list
-    where
-        (measure_list.is_quarterly and wide_arrays.is_quarter_published)
-        or (not measure_list.is_quarterly and wide_arrays.has_month_pathways)
+    where {{ measure_is_present('measure_list.is_quarterly') }}
 ),
 
 {#
@@ -287,17 +285,11 @@ percentage_parts as (
     from wide_arrays
     cross join percentage_list
     where
-        {% for part in ['numerator', 'denominator'] %}
-        (
-            (percentage_list.is_{{ part }}_quarterly and wide_arrays.is_quarter_published)
-            or (not percentage_list.is_{{ part }}_quarterly and wide_arrays.has_month_pathways)
-        )
-        and
-        {% endfor %}
-        (
+        {{ measure_is_present('percentage_list.is_numerator_quarterly') }}
+        and {{ measure_is_present('percentage_list.is_denominator_quarterly') }}
+        and (
             percentage_list.subtracted_position is null
-            or (percentage_list.is_subtracted_quarterly and wide_arrays.is_quarter_published)
-            or (not percentage_list.is_subtracted_quarterly and wide_arrays.has_month_pathways)
+            or {{ measure_is_present('percentage_list.is_subtracted_quarterly') }}
         )
 ),
 
