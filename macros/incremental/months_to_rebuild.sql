@@ -203,3 +203,24 @@
 {% macro by_month_materialization() -%}
     {{ return('incremental' if target.type == 'duckdb' else 'table') }}
 {%- endmacro %}
+
+{#
+    Named rule month_replace_inserts_from_a_view (docs/performance.md). dbt-duckdb's incremental
+    materialisation first writes the model's rows to a temporary table, then runs the strategy's SQL,
+    which for month_replace reads that table once (delete the months, insert the rows). For those models
+    the temporary relation is a view instead: the insert runs the model's query straight into the target,
+    without writing and re-reading every row of the reprocessed months in a temporary table. The
+    materialisation still checks the view's columns against the table (on_schema_change: fail). Nothing
+    a month_replace model reads is the target itself, so deleting its months first cannot change the
+    rows the view gives. Every other use (tables, record_replace, submission_append, seeds) is
+    dbt-duckdb's own macro.
+#}
+{% macro duckdb__create_table_as(temporary, relation, compiled_code, language='sql', partitioned_by=none, sorted_by=none) -%}
+    {%- if temporary and language == 'sql' and config.get('incremental_strategy') == 'month_replace' -%}
+        create temporary view {{ relation.include(database=false, schema=false) }} as (
+            {{ compiled_code }}
+        )
+    {%- else -%}
+        {{ dbt.duckdb__create_table_as(temporary, relation, compiled_code, language, partitioned_by, sorted_by) }}
+    {%- endif -%}
+{%- endmacro %}
