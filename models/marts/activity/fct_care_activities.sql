@@ -39,15 +39,17 @@ therapy_types as (
 {% if is_incremental_build() %}
 -- the activities with a version, or a stored row or contact version, from a reprocessed month, and the
 -- activities of the contacts with a version in one
+-- (rule keys_searched_in_staging: the key search reads the staging tables, not the import CTEs; DuckDB
+-- materialises a CTE read twice, every version of every record, before the filters below)
 changed_activities as (
     {{ changed_record_keys(
-        'all_staged_activities', 'care_activity_key',
+        ref('stg_iapt__care_activities'), 'care_activity_key',
         ['reporting_period_start', 'care_contact_reporting_period_start'],
     ) }}
     union
-    select care_activity_key from all_staged_activities
+    select care_activity_key from {{ ref('stg_iapt__care_activities') }}
     where care_contact_key in (
-        select care_contact_key from all_staged_care_contacts
+        select care_contact_key from {{ ref('stg_iapt__care_contacts') }}
         where reporting_period_start >= {{ rebuild_from_month() }}
     )
 ),

@@ -61,8 +61,10 @@ psychotropic_medication as (
 -- of an activity with a version in one belonged to. An activity's version is always sent with its
 -- contact's (the loader rejects an activity whose contact is not in its package, rule "orphan"), so an
 -- activity whose stored latest version was from a reprocessed month belongs to a contact stored from one.
+-- (rule keys_searched_in_staging: the key search reads the staging tables, not the import CTEs; DuckDB
+-- materialises a CTE read twice, every version of every contact, before the filter below)
 changed_contacts as (
-    {{ changed_record_keys('all_staged_care_contacts', 'care_contact_key') }}
+    {{ changed_record_keys(ref('stg_iapt__care_contacts'), 'care_contact_key') }}
     union
     select care_contact_key from {{ ref('stg_iapt__care_activities') }}
     where care_activity_key in (

@@ -17,8 +17,9 @@ all_staged_iet_logs as (
 ),
 
 {% if is_incremental_build() %}
+-- (rule keys_searched_in_staging, as in fct_care_contacts)
 changed_iet_logs as (
-    {{ changed_record_keys('all_staged_iet_logs', 'iet_log_key') }}
+    {{ changed_record_keys(ref('stg_iapt__internet_therapy_logs'), 'iet_log_key') }}
 ),
 {% endif %}
 
