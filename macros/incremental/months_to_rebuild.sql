@@ -155,13 +155,15 @@
     With `loaded_at_column` (landing's `_loaded_at`), also a range filter DuckDB can answer from its
     zone maps, so the scan skips the row groups of earlier loads: the loader stamps every row of a
     submission with that submission's `loaded_at`, so each unprocessed submission's rows are at or after
-    the earliest unprocessed `loaded_at` (exact, whatever the clock did between loads).
+    the earliest unprocessed `loaded_at` (exact, whatever the clock did between loads). A model that filters
+    many landing tables passes `loaded_since` (first_unprocessed_load(), called once) so the query runs once,
+    not once per table.
 #}
-{% macro incremental_submissions(column, loaded_at_column=none) -%}
+{% macro incremental_submissions(column, loaded_at_column=none, loaded_since=none) -%}
     {%- if is_incremental_build() -%}
         {{ column }} not in ({{ processed_submissions() }})
         {%- if loaded_at_column %}
-        and {{ loaded_at_column }} >= {{ first_unprocessed_load() }}
+        and {{ loaded_at_column }} >= {{ loaded_since or first_unprocessed_load() }}
         {%- endif -%}
     {%- else -%}
         true
@@ -173,7 +175,7 @@
     select submission_id from {{ this }} where code_fingerprint = {{ code_fingerprint_sql() }}
 {%- endmacro %}
 
-{# The earliest loaded_at of a loaded submission not yet in `this` (a timestamp literal), cached per model. #}
+{# The earliest loaded_at of a loaded submission not yet in `this` (a timestamp literal): one query per call. #}
 {% macro first_unprocessed_load() -%}
     {%- if not execute -%}
         {{ return("timestamp '0001-01-01 00:00:00'") }}

@@ -9,6 +9,8 @@
     materialized=by_month_materialization(), incremental_strategy='submission_append', tags=['dq']
 ) }}
 {%- set layout = dq_landing_tables() %}
+{#- incremental: the earliest load still to process, queried once for every landing table below -#}
+{%- set loaded_since = first_unprocessed_load() if is_incremental_build() else none %}
 {#- the date, time and timestamp formats of the item rules (four), each compiled once as a constant -#}
 {%- set format_patterns = [] %}
 {#- (none when the seed is not loaded, as when sqlfluff compiles: the column's pattern is used then) -#}
@@ -118,7 +120,7 @@ submitted_values as (
             '{{ grouped.table.table_name }}' as table_name,
             {{ unpivot_columns(grouped.columns, 'column_name', 'raw_value') }}
         from {{ source('landing', grouped.table.landing_table) }}
-        where {{ incremental_submissions('_submission_id', '_loaded_at') }}
+        where {{ incremental_submissions('_submission_id', '_loaded_at', loaded_since) }}
         {% if not loop.last %}union all{% endif %}
     {% endfor %}
 ),
@@ -149,7 +151,7 @@ row_judged_{{ judged_table.table.landing_table }} as (
             ) then 1 else 0 end) as {{ column }}__valid{% if not loop.last %},{% endif %}
         {% endfor %}
     from {{ source('landing', judged_table.table.landing_table) }}
-    where {{ incremental_submissions('_submission_id', '_loaded_at') }}
+    where {{ incremental_submissions('_submission_id', '_loaded_at', loaded_since) }}
     group by _submission_id
 ),
 
@@ -212,7 +214,7 @@ text_presence as (
                     count(nullif(trim({{ column }}), '')) as {{ column }}{% if not loop.last %},{% endif %}
                 {% endfor %}
             from {{ source('landing', table.landing_table) }}
-            where {{ incremental_submissions('_submission_id', '_loaded_at') }}
+            where {{ incremental_submissions('_submission_id', '_loaded_at', loaded_since) }}
             group by _submission_id
         ) as presence
         {% if not loop.last %}union all{% endif %}
