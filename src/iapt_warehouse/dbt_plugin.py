@@ -79,6 +79,25 @@ def register(conn: Any) -> None:
     conn.create_function("iapt_code_fingerprint", lambda: code_fingerprint(), [], "VARCHAR", side_effects=False)
 
 
+def set_key_pads(conn: Any) -> None:
+    """Give a DuckDB connection the HMAC pads of IAPT_PSEUDO_KEY as session variables (bound parameters,
+    never SQL text), for the keyed digests computed in SQL (macros/iapt/pseudonymise.sql, rule
+    keyed_digests_in_duckdb). Without the key nothing is set: parsing and compiling work, and a model that
+    needs a digest fails with the key's error message."""
+    try:
+        key = pseudo.key_from_environment()
+    except pseudo.MissingKeyError:
+        return
+    inner, outer = pseudo.hmac_pads(key)
+    conn.execute("set variable iapt_hmac_inner_pad = ?", [inner])
+    conn.execute("set variable iapt_hmac_outer_pad = ?", [outer])
+
+
 class Plugin(BasePlugin):
     def configure_connection(self, conn: Any) -> None:
         register(conn)
+        set_key_pads(conn)
+
+    def configure_cursor(self, cursor: Any) -> None:
+        # DuckDB's variables belong to a connection; each dbt thread works on its own cursor
+        set_key_pads(cursor)

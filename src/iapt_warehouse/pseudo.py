@@ -7,6 +7,9 @@ keyed HMAC-SHA256 digests instead:
   (checked with the `nhs-number` package), else provider + local patient id;
 * `pseudo_id`: a provider's local identifier (provider + id), so referrals still join to their patient.
 
+These functions are the reference: Spark calls them as UDFs; on DuckDB the models compute the same digests in
+SQL (macros/iapt/pseudonymise.sql, rule keyed_digests_in_duckdb), and a dbt test compares the two.
+
 The key comes from the environment variable IAPT_PSEUDO_KEY and nowhere else: it is never written to the
 repository, the warehouse, compiled SQL or logs. `make` creates a random key in the git-ignored file
 `.iapt_pseudo_key` when the variable is unset, and exports it. The same key gives the same digests, so
@@ -51,9 +54,19 @@ def _digest(key: bytes, basis: str) -> str:
     return keyed.hexdigest()
 
 
+def hmac_pads(key: bytes) -> tuple[bytes, bytes]:
+    """HMAC-SHA256's inner and outer key pads (RFC 2104) for `key`: with them SQL computes the same digest as
+    `_digest` (sha256(outer || sha256(inner || message))); the dbt plugin gives them to DuckDB."""
+    block = hashlib.sha256(key).digest() if len(key) > 64 else key
+    block = block.ljust(64, b"\0")
+    return bytes(b ^ 0x36 for b in block), bytes(b ^ 0x5C for b in block)
+
+
 def valid_nhs_number(value: str | None) -> str | None:
-    """The ten digits of a valid NHS number (spaces and dashes removed), else None."""
-    if not value:
+    """The ten digits of a valid NHS number (spaces and dashes removed), else None. An NHS number is ASCII: a
+    value with any other character is not one (rule keyed_digests_in_duckdb: the SQL version in
+    macros/iapt/pseudonymise.sql agrees with this function on every value)."""
+    if not value or not value.isascii():
         return None
     if len(value) == 10 and value.isdigit():  # the usual shape: nothing to remove
         return value if nhs_number.is_valid(value) else None  # type: ignore[attr-defined]

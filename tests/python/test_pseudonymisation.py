@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import re
 from pathlib import Path
 
@@ -123,6 +124,18 @@ def test_person_key_rules():
     assert pseudo.person_key(key, None, "RHA", "") is None
     assert pseudo.person_key(b"other-key-0123456789", valid, "RHA", "P1") != pseudo.person_key(key, valid, "RHA", "P1")
     assert len(pseudo.person_key(key, valid, None, None) or "") == 64
+    # an NHS number is ASCII: the same digits in another script are not one (the SQL version agrees)
+    assert pseudo.valid_nhs_number("\u0669\u0664\u0663\u0664\u0667\u0666\u0665\u0669\u0661\u0669") is None
+
+
+def test_hmac_pads_give_the_keyed_digest() -> None:
+    # rule keyed_digests_in_duckdb: SQL computes sha256(outer || sha256(inner || message)) from these pads
+    for key in (b"k" * 32, b"a-much-longer-key-" * 5):
+        inner, outer = pseudo.hmac_pads(key)
+        message = b"id:RHA:P1"
+        assert hashlib.sha256(outer + hashlib.sha256(inner + message).digest()).hexdigest() == pseudo.pseudo_id(
+            key, "RHA", "P1"
+        )
 
 
 def test_missing_key_is_a_clear_error(monkeypatch):
@@ -132,8 +145,9 @@ def test_missing_key_is_a_clear_error(monkeypatch):
 
 
 def _valid_nhs_number_by_definition(value: str | None) -> str | None:
-    """valid_nhs_number before its ten-digit fast path: the digits, if removing spaces and dashes left them."""
-    if not value:
+    """valid_nhs_number before its ten-digit fast path: the digits, if removing spaces and dashes left them (an
+    NHS number is ASCII: rule keyed_digests_in_duckdb)."""
+    if not value or not value.isascii():
         return None
     digits = "".join(ch for ch in value if ch.isdigit())
     if len(digits) != 10 or digits != value.replace(" ", "").replace("-", "").strip():
