@@ -169,7 +169,7 @@ def warehouse_facts(db: Path) -> tuple[int, int, str]:
         con.close()
 
 
-def run_scale(scale: str, work: Path, keep: bool) -> Run:
+def run_scale(scale: str, work: Path, keep: bool, keep_full_build: bool = False) -> Run:
     run = Run(
         scale=scale,
         started=datetime.now(UTC).isoformat(timespec="seconds"),
@@ -230,6 +230,14 @@ def run_scale(scale: str, work: Path, keep: bool) -> Run:
     # exit 1 = some packages were rejected whole (the generator injects such defects); 2 = a failure
     stage("load", [iapt, "load", str(data)], ok_codes=(0, 1))
     stage("dbt_models", ["/bin/sh", "-c", f"'{dbt}' seed --quiet && '{dbt}' run --quiet"])
+    if keep_full_build:
+        # for A/B runs of the incremental month: the warehouse before it, and the month's packages
+        # (cp <work>/full-build/iapt.duckdb x/iapt.duckdb; iapt load <work>/full-build/new-month; dbt run)
+        kept = work / "full-build"
+        shutil.rmtree(kept, ignore_errors=True)
+        kept.mkdir()
+        shutil.copy2(db, kept / db.name)
+        shutil.copytree(new_month, kept / "new-month")
     stage("load_month", [iapt, "load", str(new_month)], ok_codes=(0, 1))
     stage("dbt_incremental", [dbt, "run", "--quiet"])
     (new_month / months[-1]).rename(data / months[-1])
@@ -371,11 +379,16 @@ def main() -> None:
     parser.add_argument("--scale", choices=SCALES, action="append", help="repeatable; default demo and region")
     parser.add_argument("--work", type=Path, default=ROOT / "build" / "bench", help="scratch folder")
     parser.add_argument("--keep-data", action="store_true", help="keep the generated CSV files")
+    parser.add_argument(
+        "--keep-full-build",
+        action="store_true",
+        help="copy the warehouse after the full build, and the held-back month, to <work>/<scale>/full-build",
+    )
     parser.add_argument("--report", action="store_true", help="only rewrite BENCHMARKS.md from bench/results")
     args = parser.parse_args()
     if not args.report:
         for scale in args.scale or ["demo", "region"]:
-            run = run_scale(scale, args.work / scale, args.keep_data)
+            run = run_scale(scale, args.work / scale, args.keep_data, args.keep_full_build)
             print(f"  -> {write_results(run).relative_to(ROOT)}", flush=True)
     report()
 
