@@ -354,6 +354,39 @@ def test_row_accounting_is_exact_and_reasons_are_actionable(data_dir, run_load, 
     assert lines[3].startswith("C3,R9")
 
 
+def test_keys_and_parents_are_judged_within_each_package_of_a_batch(data_dir, run_load, query):
+    """Rules duplicate_keys_hashed_first and parents_joined_by_package_position: in one batch, a key repeated
+    in another package is not a duplicate, and a parent in another package is not a parent."""
+    contact = {"CareContDate": "2020-09-13", "AppType": "02"}
+    first = simple_v2(provider="RHA")
+    first.tables["IDS201CareContact"] += [
+        {"CareContactId": "C5", "ServiceRequestId": "R2", **contact},
+        {"CareContactId": "C5", "ServiceRequestId": "R2", **contact},  # a duplicate in this package
+        {"CareContactId": "C7", "ServiceRequestId": "R9", **contact},  # R9 is only in the other package
+    ]
+    second = simple_v2(provider="RX4")
+    second.tables = merge(second.tables, v2_pathway("R9", "P9", "2020-09", "2020-09-05"))
+    second.tables["IDS201CareContact"] += [
+        {"CareContactId": "C5", "ServiceRequestId": "R2", **contact},  # once here: loads
+        {"CareContactId": "C7", "ServiceRequestId": "R9", **contact},  # its parent is in this package
+    ]
+    first.write(data_dir, "a_first")
+    second.write(data_dir, "b_second")
+    assert run_load(data_dir).exit_code == 0
+    assert query("select count(distinct load_seq), count(distinct loaded_at) from landing.submissions") == [(2, 1)]
+    rejected = query(
+        "select s.org_code_provider, r.line_number, r.rule from landing.rejections as r"
+        " inner join landing.submissions as s using (submission_id) order by 1, 2"
+    )
+    assert rejected == [("RHA", 4, "duplicate_key"), ("RHA", 5, "duplicate_key"), ("RHA", 6, "orphan")]
+    loaded = query(
+        "select s.org_code_provider, c.CareContactId, c._line_number from landing.ids201carecontact as c"
+        " inner join landing.submissions as s on s.submission_id = c._submission_id"
+        " where c.CareContactId in ('C5', 'C7') order by 1, 2"
+    )
+    assert loaded == [("RX4", "C5", 4), ("RX4", "C7", 5)]
+
+
 def test_extra_columns_are_kept_in_landing_and_reported(data_dir, run_load, query):
     spec = simple_v2()
     spec.columns["IDS201CareContact"] = ["CareContactId", "ServiceRequestId", "CareContDate", "AppType", "LocalNote"]
@@ -380,11 +413,11 @@ def test_a_failure_mid_package_leaves_nothing_visible(data_dir, run_load, query,
     original = loader_module._find_rejects
     calls = {"n": 0}
 
-    def failing(con, table, checks, submitted, sids):
+    def failing(con, table, checks, submitted):
         calls["n"] += 1
         if table.name == "IDS201CareContact":  # after IDS001 and IDS101 rows were already inserted
             raise RuntimeError("simulated crash")
-        return original(con, table, checks, submitted, sids)
+        return original(con, table, checks, submitted)
 
     monkeypatch.setattr(loader_module, "_find_rejects", failing)
     with pytest.raises(RuntimeError):

@@ -253,8 +253,20 @@ def _load_version(
     counts: dict[tuple[str, str], tuple[int, int]] = {}
     tables = contract.tables(version)
     parent_tables = {i.parent_table for t in tables.values() for i in t.parent_refs if i.parent_table}
+    # the parents whose keys a child file of this batch needs (a parent's key list is built only for them)
+    child_parents = {
+        i.parent_table
+        for t in tables.values()
+        for i in t.parent_refs
+        if i.parent_table and any(f.table.name == t.name for p in members for f in p.files)
+    }
     for name in parent_tables:
-        con.execute(f"create or replace temp table {_keys_name(name)} (sid varchar, k varchar, accepted boolean)")
+        con.execute(f"create or replace temp table {_keys_name(name)} (fi integer, k varchar, accepted boolean)")
+    # `_fi` is the package's position in `members`, the same for every table of the batch: a package has at
+    # most one file per table, so it names the file within a table, and a child row finds its parent's key
+    # by (`_fi`, key) in the parent table's key list (named rule parents_joined_by_package_position).
+    position = {id(p): i for i, p in enumerate(members)}
+    sids = [p.submission_id for p in members]
     for table in tables.values():
         files = [(p, f) for p in members for f in p.files if f.table.name == table.name]
         for p, f in files:
@@ -262,15 +274,16 @@ def _load_version(
         if not files:
             continue
         _add_extra_columns(con, table, sorted({c for _, f in files for c in f.extra_columns}))
-        submitted = _read_files(con, table, [f for _, f in files])
+        submitted = _read_files(con, table, [f for _, f in files], [position[id(p)] for p, _ in files])
         checks = _checks(table, submitted)
-        # Per file (by position `_fi`): submission id, file name and first rowid, bound as lists so each
-        # row finds its own by index: no join, and no submitted value ever written into SQL text.
+        # Per package position `_fi`: submission id, file name and first rowid, bound as lists so each row
+        # finds its own by index: no join, and no submitted value ever written into SQL text.
         first_rid = dict(con.execute("select _fi, min(rowid) from _raw group by _fi").fetchall())
-        sids = [p.submission_id for p, _ in files]
-        srcs = [f.path.name for _, f in files]
-        firsts = [int(first_rid.get(i, 0)) for i in range(len(files))]
-        _find_rejects(con, table, checks, submitted, sids)
+        srcs: list[str | None] = [None] * len(members)
+        for p, f in files:
+            srcs[position[id(p)]] = f.path.name
+        firsts = [int(first_rid.get(i, 0)) for i in range(len(members))]
+        _find_rejects(con, table, checks, submitted)
         any_bad = bool(con.execute("select count(*) from _bad").fetchall()[0][0])
         line = "r.rowid - (?::bigint[])[r._fi + 1] + 2"
         con.execute(
@@ -295,26 +308,26 @@ def _load_version(
                 " inner join _check_defs as d on d.idx = x.chk",
                 [sids, srcs, firsts, table.name, loaded_at],
             )
-        if table.name in parent_tables:
+        if table.name in parent_tables and table.name in child_parents:
             key = next(i.name for t in tables.values() for i in t.parent_refs if i.parent_table == table.name)
             accepted = "bool_or(x.rid is null)" if any_bad else "true"
             con.execute(
-                f"insert into {_keys_name(table.name)} select (?::varchar[])[r._fi + 1], trim(r.{quote(key)}),"
-                f" {accepted} from _raw as r"
+                f"insert into {_keys_name(table.name)} select r._fi, trim(r.{quote(key)}), {accepted} from _raw as r"
                 + (" left join _bad as x on x.rid = r.rowid" if any_bad else "")
-                + " group by all",
-                [sids],
+                + " group by all"
             )
         bad_per_file = dict(con.execute("select fi, count(*) from _bad group by all").fetchall())
         for fi, n_rows in con.execute("select _fi, count(*) from _raw group by all").fetchall():
-            counts[(sids[fi], srcs[fi])] = (int(n_rows), int(n_rows) - int(bad_per_file.get(fi, 0)))
+            counts[(sids[fi], str(srcs[fi]))] = (int(n_rows), int(n_rows) - int(bad_per_file.get(fi, 0)))
         con.execute("drop table _bad")
         con.execute("drop table _raw")
     return counts
 
 
-def _read_files(con: duckdb.DuckDBPyConnection, table: contract.Table, files: list[CsvFile]) -> list[str]:
-    """Read the files into temp table `_raw` (all text, plus `_fi`, the file's position in `files`).
+def _read_files(
+    con: duckdb.DuckDBPyConnection, table: contract.Table, files: list[CsvFile], file_ids: list[int]
+) -> list[str]:
+    """Read the files into temp table `_raw` (all text, plus `_fi`: `file_ids[i]` for the rows of `files[i]`).
 
     DuckDB's sniffer is off: files are grouped by their exact header row (parsed and validated in
     Python) and each group is read with those columns, so a malformed file can never make the reader
@@ -333,7 +346,11 @@ def _read_files(con: duckdb.DuckDBPyConnection, table: contract.Table, files: li
             con.execute(
                 "insert into _raw by name select *, (?::integer[])[cast(file_index as bigint) + 1] as _fi"
                 f" from read_csv(?, columns = ?, {CSV_OPTIONS})",
-                [positions, [str(files[i].path) for i in positions], dict.fromkeys(columns, "VARCHAR")],
+                [
+                    [file_ids[i] for i in positions],
+                    [str(files[i].path) for i in positions],
+                    dict.fromkeys(columns, "VARCHAR"),
+                ],
             )
         except (duckdb.InvalidInputException, duckdb.ConversionException) as exc:  # the file, not our SQL
             name = files[positions[0]].path.name if len(positions) == 1 else table.file_name
@@ -460,11 +477,15 @@ def _checks(table: contract.Table, submitted: list[str]) -> list[_Check]:
 
 
 def _find_rejects(
-    con: duckdb.DuckDBPyConnection, table: contract.Table, checks: list[_Check], submitted: list[str], sids: list[str]
+    con: duckdb.DuckDBPyConnection, table: contract.Table, checks: list[_Check], submitted: list[str]
 ) -> None:
     """Build temp table `_bad` (rid, chk, fi): the rejected rows of `_raw` and the first check each fails.
 
     Each package has one file per table, so "within the package" is "within the file" (`_fi`).
+    Duplicate keys (named rule duplicate_keys_hashed_first): a duplicate needs two rows of one file with one
+    key, so the rows whose hash of (file, key) another row shares are found first with one `group by` of a
+    number, and only those are counted by file and key; a hash collision only adds a candidate, which the
+    count clears. Grouping every row by its file and key texts was a third of the loader's checks.
     """
     row_rules = {"field_too_long", "missing_item", "bad_date", "bad_number"}
     row_checks = [c for c in checks if c.rule in row_rules]
@@ -474,30 +495,41 @@ def _find_rejects(
         row_case = "0"
     keys = [quote(i.name) for i in table.key_items if i.name in submitted]
     key_cols = "".join(f", trim(r.{k}) as _k{n}" for n, k in enumerate(keys))
-    keycount = f"count(*) over (partition by _fi, {', '.join(f'_k{n}' for n in range(len(keys)))})" if keys else "1"
+    key_list = ", ".join(["_fi"] + [f"_k{n}" for n in range(len(keys))])
+    duplicates = ""
+    keycount = "1"
+    if keys:
+        duplicates = f"""
+        shared_hashes as (
+            select hash({key_list}) as _h from c0 group by hash({key_list}) having count(*) > 1
+        ),
+        duplicate_rows as (
+            select _rid from (
+                select _rid, count(*) over (partition by {key_list}) as _n
+                from c0 where hash({key_list}) in (select _h from shared_hashes)
+            ) where _n > 1
+        ),"""
+        keycount = "case when d._rid is null then 1 else 2 end"
     parent = table.parent_refs[0] if table.parent_refs else None
     join = ""
     parent_cols = "null::varchar as _parent_k, true as _parent_ok"
-    params: list[object] = []
     if parent and parent.parent_table:
-        join = (
-            f"left join {_keys_name(parent.parent_table)} as kp"
-            " on kp.sid = (?::varchar[])[c._fi + 1] and kp.k = c._parent_ref"
-        )
+        # rule parents_joined_by_package_position: the parent's keys are listed by package position
+        join = f"left join {_keys_name(parent.parent_table)} as kp on kp.fi = c._fi and kp.k = c._parent_ref"
         parent_cols = "kp.k as _parent_k, coalesce(kp.accepted, false) as _parent_ok"
-        params = [sids]
     parent_ref = f"trim(r.{quote(parent.name)})" if parent else "null::varchar"
     later_case = " ".join(f"when {c.condition} then {c.index}" for c in later)
+    dup_join = "left join duplicate_rows as d on d._rid = c0._rid" if keys else ""
     con.execute(
         f"""
         create or replace temp table _bad as
         with c0 as (
-            -- the row checks first, so that the window below carries these few columns, not the row
+            -- the row checks first, so that what follows carries these few columns, not the row
             select r.rowid as _rid, r._fi, {parent_ref} as _parent_ref, {row_case} as _rowcheck{key_cols}
             from _raw as r
-        ),
+        ),{duplicates}
         c as (
-            select _rid, _fi, _parent_ref, _rowcheck, {keycount} as _keycount from c0
+            select c0._rid, c0._fi, c0._parent_ref, c0._rowcheck, {keycount} as _keycount from c0 {dup_join}
         ),
         p as (
             select c.*, {parent_cols} from c {join}
@@ -506,8 +538,7 @@ def _find_rejects(
             select _rid, _fi, case when _rowcheck > 0 then _rowcheck {later_case} else 0 end as chk from p
         )
         select _rid as rid, chk, _fi as fi from judged where chk > 0
-        """,
-        params,
+        """
     )
 
 
