@@ -308,7 +308,7 @@ def _load_version(
                 " inner join _check_defs as d on d.idx = x.chk",
                 [sids, srcs, firsts, table.name, loaded_at],
             )
-        if table.name in parent_tables and table.name in child_parents:
+        if table.name in child_parents:
             key = next(i.name for t in tables.values() for i in t.parent_refs if i.parent_table == table.name)
             accepted = "bool_or(x.rid is null)" if any_bad else "true"
             con.execute(
@@ -317,8 +317,10 @@ def _load_version(
                 + " group by all"
             )
         bad_per_file = dict(con.execute("select fi, count(*) from _bad group by all").fetchall())
-        for fi, n_rows in con.execute("select _fi, count(*) from _raw group by all").fetchall():
-            counts[(sids[fi], str(srcs[fi]))] = (int(n_rows), int(n_rows) - int(bad_per_file.get(fi, 0)))
+        rows_per_file = dict(con.execute("select _fi, count(*) from _raw group by all").fetchall())
+        for p, f in files:
+            n_rows = int(rows_per_file.get(position[id(p)], 0))
+            counts[(p.submission_id, f.path.name)] = (n_rows, n_rows - int(bad_per_file.get(position[id(p)], 0)))
         con.execute("drop table _bad")
         con.execute("drop table _raw")
     return counts
