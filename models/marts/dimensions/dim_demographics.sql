@@ -12,6 +12,7 @@
     ('V013', 'sexual_orientation_code', 'sexual_orientation_category')
 ] %}
 {% set banded_variables = ['V001', 'V014', 'V004'] %}
+{% set banded_aliases = [('V001', 'age_group'), ('V014', 'working_age_group'), ('V004', 'education_age_band')] %}
 with
 
 patients as (
@@ -50,39 +51,28 @@ age_bands as (
 ),
 
 -- v2.0 religion (V012) and sexual orientation (V013) are IDS011 SNOMED CT records: the variable is
--- the one whose category list holds the code; the latest recorded wins (then the greatest code)
-social_classified as (
+-- the one whose category list holds the code; the latest recorded wins (then the greatest code; an
+-- undated record only when none is dated). One aggregate per patient-month takes both (rule
+-- latest_social_circumstance_by_aggregate), not a ranking window and a second group by.
+social_latest as (
     select
         social_circumstances.patient_key,
         social_circumstances.reporting_period_start,
-        categories.variable_id,
-        social_circumstances.social_circumstance_code,
-        row_number() over (
-            partition by
-                social_circumstances.patient_key,
-                social_circumstances.reporting_period_start,
-                categories.variable_id
-            order by
-                social_circumstances.recorded_date desc nulls last,
-                social_circumstances.social_circumstance_code desc
-        ) as recency_rank
+        {% for variable_id, alias in [('V012', 'religion_code'), ('V013', 'sexual_orientation_code')] -%}
+            {{ arg_max_by('social_circumstances.social_circumstance_code', [
+                'social_circumstances.recorded_date is not null',
+                "coalesce(social_circumstances.recorded_date, cast('1900-01-01' as date))",
+                'social_circumstances.social_circumstance_code'
+            ]) }} filter (where categories.variable_id = '{{ variable_id }}') as {{ alias }}
+            {%- if not loop.last %},{% endif %}
+        {% endfor %}
     from social_circumstances
     inner join categories
         on
             social_circumstances.social_circumstance_code = categories.code
             and categories.variable_id in ('V012', 'V013')
             and coalesce(categories.fallback_for, '') = ''
-),
-
-social_latest as (
-    select
-        patient_key,
-        reporting_period_start,
-        max(case when variable_id = 'V012' then social_circumstance_code end) as religion_code,
-        max(case when variable_id = 'V013' then social_circumstance_code end) as sexual_orientation_code
-    from social_classified
-    where recency_rank = 1
-    group by patient_key, reporting_period_start
+    group by social_circumstances.patient_key, social_circumstances.reporting_period_start
 ),
 
 disability_codes as (
@@ -132,61 +122,98 @@ listed_categories as (
     where coalesce(fallback_for, '') = ''
 ),
 
-fallback_categories as (
+-- the fallback categories as one row (rule categories_and_bands_by_equality_joins): a constant per
+-- variable, not a join of every patient-month each
+fallbacks as (
     select
-        variable_id,
-        fallback_for,
-        category
-    from categories
-    where fallback_for in ('invalid', 'missing')
+        {% for variable_id, column, alias in coded_variables -%}
+            {% for fallback in ['invalid', 'missing'] -%}
+                max(
+                    case when variable_id = '{{ variable_id }}' and fallback_for = '{{ fallback }}' then category end
+                ) as {{ variable_id | lower }}_{{ fallback }},
+            {% endfor -%}
+        {% endfor -%}
+        {% for variable_id in banded_variables -%}
+            max(
+                case when band_variable_id = '{{ variable_id }}' then band_fallback end
+            ) as band_{{ variable_id | lower }}_missing{% if not loop.last %},{% endif %}
+        {% endfor %}
+    from (
+        select
+            variable_id,
+            fallback_for,
+            category,
+            null as band_variable_id,
+            null as band_fallback
+        from categories
+        where fallback_for in ('invalid', 'missing')
+        union all
+        select
+            null as variable_id,
+            null as fallback_for,
+            null as category,
+            variable_id as band_variable_id,
+            age_band as band_fallback
+        from age_bands
+        where is_fallback
+    ) as fallback_rows
 ),
 
+-- age bands on the age at the end of the reporting period (Age_RP_EndDate): each age the month's
+-- patients have is placed in its band of every banded variable once, and the patient-months join that
+-- lookup by equality (a band's range condition, joined to every patient-month, was a nested-loop join)
+ages as (
+    select distinct age_at_period_end as age
+    from {{ ref('stg_iapt__patients') }}
+    where
+        {{ incremental_months('reporting_period_start') }}
+        and age_at_period_end is not null
+),
+
+age_lookup as (
+    select
+        ages.age,
+        {% for variable_id in banded_variables -%}
+            max(case when age_bands.variable_id = '{{ variable_id }}' then age_bands.age_band end)
+                as band_{{ variable_id | lower }}{% if not loop.last %},{% endif %}
+        {% endfor %}
+    from ages
+    inner join age_bands
+        on
+            not age_bands.is_fallback
+            and (age_bands.min_age is null or ages.age >= age_bands.min_age)
+            and (age_bands.max_age is null or ages.age <= age_bands.max_age)
+    group by ages.age
+),
 
 categorised as (
     select
         patient_items.*,
         {% for variable_id, column, alias in coded_variables -%}
             coalesce(
-                listed_{{ variable_id | lower }}.category, fallback_{{ variable_id | lower }}.category
+                listed_{{ variable_id | lower }}.category,
+                case
+                    when patient_items.{{ column }} is null then fallbacks.{{ variable_id | lower }}_missing
+                    else fallbacks.{{ variable_id | lower }}_invalid
+                end
             ) as {{ alias }},
         {% endfor -%}
-        band_v001.age_band as age_group,
-        band_v014.age_band as working_age_group,
-        band_v004.age_band as education_age_band
+        {% for variable_id, alias in banded_aliases -%}
+            case
+                when patient_items.age_at_period_end is null then fallbacks.band_{{ variable_id | lower }}_missing
+                else age_lookup.band_{{ variable_id | lower }}
+            end as {{ alias }}{% if not loop.last %},{% endif %}
+        {% endfor %}
     from patient_items
+    cross join fallbacks
     {% for variable_id, column, alias in coded_variables -%}
         left join listed_categories as listed_{{ variable_id | lower }}
             on
                 listed_{{ variable_id | lower }}.variable_id = '{{ variable_id }}'
                 and patient_items.{{ column }} = listed_{{ variable_id | lower }}.code
-        left join fallback_categories as fallback_{{ variable_id | lower }}
-            on
-                fallback_{{ variable_id | lower }}.variable_id = '{{ variable_id }}'
-                and fallback_{{ variable_id | lower }}.fallback_for
-                = case when patient_items.{{ column }} is null then 'missing' else 'invalid' end
     {% endfor -%}
-    -- age bands on the age at the end of the reporting period (Age_RP_EndDate); a missing age takes the
-    -- fallback band
-    {% for variable_id in banded_variables -%}
-        left join age_bands as band_{{ variable_id | lower }}
-            on
-                band_{{ variable_id | lower }}.variable_id = '{{ variable_id }}'
-                and (
-                    (band_{{ variable_id | lower }}.is_fallback and patient_items.age_at_period_end is null)
-                    or (
-                        not band_{{ variable_id | lower }}.is_fallback
-                        and patient_items.age_at_period_end is not null
-                        and (
-                            band_{{ variable_id | lower }}.min_age is null
-                            or patient_items.age_at_period_end >= band_{{ variable_id | lower }}.min_age
-                        )
-                        and (
-                            band_{{ variable_id | lower }}.max_age is null
-                            or patient_items.age_at_period_end <= band_{{ variable_id | lower }}.max_age
-                        )
-                    )
-                )
-    {% endfor %}
+    left join age_lookup
+        on patient_items.age_at_period_end = age_lookup.age
 ),
 
 final as (
