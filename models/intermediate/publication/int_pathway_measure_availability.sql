@@ -69,14 +69,15 @@ anxiety_scores as (
     group by pathways.pathway_key, pathways.reporting_period_start
 ),
 
--- per treatment contact, whether its activities (of the contact version in force at the month) record
--- each therapy; plain aggregates, so that each pathway-month's sessions are counted without a distinct
--- (a contact counts once per therapy however many of its activities record it)
-contact_therapies as (
+-- per contact version (a contact's activities of one submission month), whether its activities record
+-- each therapy: judged once per version (rule therapies_flagged_per_contact_version), not again in every
+-- later month the contact is known at; plain aggregates, so that each pathway-month's sessions are
+-- counted without a distinct (a contact counts once per therapy however many of its activities record
+-- it). An incremental build flags only the versions its months' contacts are in force at.
+version_therapies as (
     select
-        contacts.pathway_key,
-        contacts.reporting_period_start,
-        contacts.care_contact_key,
+        activities.care_contact_key,
+        activities.reporting_period_start as version_reporting_period_start,
         bool_or(therapy_types.measure_id = 'M110') as is_cbt,
         bool_or(therapy_types.measure_id = 'M105') as is_bpd,
         bool_or(therapy_types.measure_id = 'M104') as is_counselling,
@@ -85,32 +86,41 @@ contact_therapies as (
         bool_or(therapy_types.measure_id = 'M108') as is_other_hi,
         bool_or(activities.therapy_step = 'High intensity') as is_hi,
         bool_or(activities.therapy_step = 'Low intensity') as is_li
-    from contacts
-    inner join activities
-        on
-            contacts.care_contact_key = activities.care_contact_key
-            and contacts.version_reporting_period_start = activities.reporting_period_start
+    from activities
     -- staging has resolved each activity's code to its therapy (v1.5 Thertype or v2.0 SNOMED)
     inner join therapy_types
         on activities.therapy_name = therapy_types.therapy_name
-    where contacts.is_treatment_session
-    group by contacts.pathway_key, contacts.reporting_period_start, contacts.care_contact_key
+    {% if is_incremental_build() -%}
+        where activities.reporting_period_start >= (
+            select min(in_force.version_reporting_period_start)
+            from {{ ref('int_care_contacts_classified') }} as in_force
+            where {{ incremental_months('in_force.reporting_period_start') }}
+        )
+    {%- endif %}
+    group by activities.care_contact_key, activities.reporting_period_start
 ),
 
+-- each treatment contact known at the month (one row per pathway, month and contact) with the flags of
+-- the version in force
 therapy_counts as (
     select
-        pathway_key,
-        reporting_period_start,
-        count(case when is_cbt then 1 end) as cbt_sessions,
-        count(case when is_bpd then 1 end) as bpd_sessions,
-        count(case when is_counselling then 1 end) as counselling_sessions,
-        count(case when is_ipt then 1 end) as ipt_sessions,
-        count(case when is_couples then 1 end) as couples_sessions,
-        count(case when is_other_hi then 1 end) as other_hi_contact_sessions,
-        count(case when is_hi then 1 end) as hi_contact_sessions,
-        count(case when is_li then 1 end) as li_sessions
-    from contact_therapies
-    group by pathway_key, reporting_period_start
+        contacts.pathway_key,
+        contacts.reporting_period_start,
+        count(case when version_therapies.is_cbt then 1 end) as cbt_sessions,
+        count(case when version_therapies.is_bpd then 1 end) as bpd_sessions,
+        count(case when version_therapies.is_counselling then 1 end) as counselling_sessions,
+        count(case when version_therapies.is_ipt then 1 end) as ipt_sessions,
+        count(case when version_therapies.is_couples then 1 end) as couples_sessions,
+        count(case when version_therapies.is_other_hi then 1 end) as other_hi_contact_sessions,
+        count(case when version_therapies.is_hi then 1 end) as hi_contact_sessions,
+        count(case when version_therapies.is_li then 1 end) as li_sessions
+    from contacts
+    inner join version_therapies
+        on
+            contacts.care_contact_key = version_therapies.care_contact_key
+            and contacts.version_reporting_period_start = version_therapies.version_reporting_period_start
+    where contacts.is_treatment_session
+    group by contacts.pathway_key, contacts.reporting_period_start
 ),
 
 final as (
