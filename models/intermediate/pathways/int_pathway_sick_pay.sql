@@ -17,46 +17,36 @@ employment as (
     where statutory_sick_pay_indicator is not null and recorded_date is not null
 ),
 
+-- one record per pathway, month and recorded date: the indicator of its latest version up to M (then
+-- the smallest indicator). Aggregates, not ranking windows (rule sick_pay_by_aggregates): the dates are
+-- distinct after this step, so the first and last records are the smallest and largest date's.
 known_at_month as (
     select
         pathways.pathway_key,
         pathways.reporting_period_start,
         employment.recorded_date,
-        employment.statutory_sick_pay_indicator,
-        row_number() over (
-            partition by pathways.pathway_key, pathways.reporting_period_start, employment.recorded_date
-            order by employment.reporting_period_start desc, employment.statutory_sick_pay_indicator asc
-        ) as version_rank
+        {{ arg_min_by('employment.statutory_sick_pay_indicator', [
+            "-" ~ dbt.datediff("cast('1900-01-01' as date)", 'employment.reporting_period_start', 'day'),
+            'employment.statutory_sick_pay_indicator'
+        ]) }} as statutory_sick_pay_indicator
     from pathways
     inner join employment
         on
             pathways.patient_key = employment.patient_key
             and pathways.reporting_period_start >= employment.reporting_period_start
             and employment.recorded_date between pathways.activity_range_start and pathways.activity_range_end
-),
-
-ordered as (
-    select
-        pathway_key,
-        reporting_period_start,
-        statutory_sick_pay_indicator,
-        row_number() over (partition by pathway_key, reporting_period_start order by recorded_date)
-            as position_from_first,
-        row_number() over (partition by pathway_key, reporting_period_start order by recorded_date desc)
-            as position_from_last,
-        count(*) over (partition by pathway_key, reporting_period_start) as record_count
-    from known_at_month
-    where version_rank = 1
+    group by pathways.pathway_key, pathways.reporting_period_start, employment.recorded_date
 ),
 
 first_last as (
     select
         pathway_key,
         reporting_period_start,
-        max(case when position_from_first = 1 then statutory_sick_pay_indicator end) as sick_pay_first_indicator,
-        max(case when position_from_last = 1 and record_count >= 2 then statutory_sick_pay_indicator end)
-            as sick_pay_last_indicator
-    from ordered
+        {{ arg_min_by('statutory_sick_pay_indicator', ['recorded_date']) }} as sick_pay_first_indicator,
+        case
+            when count(*) >= 2 then {{ arg_max_by('statutory_sick_pay_indicator', ['recorded_date']) }}
+        end as sick_pay_last_indicator
+    from known_at_month
     group by pathway_key, reporting_period_start
 ),
 
