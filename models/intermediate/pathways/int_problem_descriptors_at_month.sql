@@ -39,17 +39,25 @@ known_at_month as (
             )
 ),
 
+-- the chosen complaint of each pathway-month by one aggregate (rule descriptor_chosen_by_aggregate):
+-- the largest (primary, dated, date, record id) is the first of the ordering primary first, latest
+-- date (undated last), greatest record id; a record id is unique within a pathway-month, so both
+-- aggregates take the same record
 ranked as (
+    {%- set ordering = [
+            "case when known_at_month.code_significance = 'P' then 1 else 0 end",
+            'known_at_month.presenting_complaint_date is not null',
+            "coalesce(known_at_month.presenting_complaint_date, cast('1900-01-01' as date))",
+            'known_at_month.presenting_complaint_key'
+        ] %}
     select
-        *,
-        row_number() over (
-            partition by pathway_key, reporting_period_start
-            order by
-                case when code_significance = 'P' then 0 else 1 end,
-                presenting_complaint_date desc nulls last,
-                presenting_complaint_key desc
-        ) as descriptor_rank
+        known_at_month.pathway_key,
+        known_at_month.reporting_period_start,
+        known_at_month.month_dataset_version,
+        {{ arg_max_by('known_at_month.presenting_complaint_code', ordering) }} as presenting_complaint_code,
+        {{ arg_max_by('known_at_month.code_significance', ordering) }} as code_significance
     from known_at_month
+    group by known_at_month.pathway_key, known_at_month.reporting_period_start, known_at_month.month_dataset_version
 ),
 
 chosen as (
@@ -76,7 +84,6 @@ chosen as (
     from ranked
     left join descriptors
         on ranked.presenting_complaint_code = descriptors.icd10_code
-    where ranked.descriptor_rank = 1
 )
 
 select * from chosen
