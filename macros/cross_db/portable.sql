@@ -94,6 +94,20 @@
     max_by({{ value }}, struct({{ keys | join(', ') }}))
 {%- endmacro %}
 
+{#- The second smallest non-null value of `expression` in the group, a value shared by two rows counting
+    twice (an aggregate; null with fewer than two values). -#}
+{% macro second_smallest(expression) -%}
+    {{ return(adapter.dispatch('second_smallest', 'iapt_warehouse')(expression)) }}
+{%- endmacro %}
+
+{% macro default__second_smallest(expression) -%}
+    list_extract(min({{ expression }}, 2), 2)
+{%- endmacro %}
+
+{% macro spark__second_smallest(expression) -%}
+    try_element_at(array_sort(collect_list({{ expression }})), 2)
+{%- endmacro %}
+
 {#- The distinct values of `expression`, sorted, joined with `delimiter` (an aggregate). -#}
 {% macro sorted_distinct_list(expression, delimiter) -%}
     {{ return(adapter.dispatch('sorted_distinct_list', 'iapt_warehouse')(expression, delimiter)) }}

@@ -29,32 +29,21 @@ contact_counts as (
     group by pathway_key, reporting_period_start
 ),
 
-sessions_ordered as (
-    select
-        pathway_key,
-        reporting_period_start,
-        session_source,
-        session_date,
-        iet_duration_minutes,
-        row_number() over (
-            partition by pathway_key, reporting_period_start
-            order by session_date, session_time nulls first, session_record_key
-        ) as session_number
-    from sessions
-),
-
+-- the second session's date is the second smallest session date, two sessions on one date counting
+-- twice: the order within a date (time, record) never changes it, so no ranking is needed (rule
+-- second_session_by_aggregate)
 session_counts as (
     select
         pathway_key,
         reporting_period_start,
         min(session_date) as therapy_session_first_date,
-        max(case when session_number = 2 then session_date end) as therapy_session_second_date,
+        {{ second_smallest('session_date') }} as therapy_session_second_date,
         max(session_date) as therapy_session_last_date,
         count(*) as treatment_care_contact_count,
         count(case when session_source = 'iet_log' then 1 end) as iet_session_count,
         -- total minutes of the IET logs (a log without a duration adds nothing; null without logs)
         sum(case when session_source = 'iet_log' then coalesce(iet_duration_minutes, 0) end) as iet_duration_minutes
-    from sessions_ordered
+    from sessions
     group by pathway_key, reporting_period_start
 ),
 
