@@ -68,14 +68,16 @@
     explode(split({{ list_text }}, '[{{ delimiter }}]'))
 {%- endmacro %}
 
-{#- The value of the row with the smallest (arg_min) or largest (arg_max) tuple of `keys` (a list of SQL). -#}
+{#- The value of the row with the smallest (arg_min) or largest (arg_max) tuple of `keys` (a list of SQL),
+    null when that row's value is null (DuckDB's arg_min_null, as Spark's min_by; DuckDB's arg_min would
+    skip the rows whose value is null and return another row's). -#}
 {% macro arg_min_by(value, keys) -%}
     {{ return(adapter.dispatch('arg_min_by', 'iapt_warehouse')(value, keys)) }}
 {%- endmacro %}
 
 {#- a struct, not a list: the keys may be of different types; structs compare field by field -#}
 {% macro default__arg_min_by(value, keys) -%}
-    arg_min({{ value }}, { {% for key in keys %}'k{{ loop.index }}': {{ key }}{% if not loop.last %}, {% endif %}{% endfor %} })
+    arg_min_null({{ value }}, { {% for key in keys %}'k{{ loop.index }}': {{ key }}{% if not loop.last %}, {% endif %}{% endfor %} })
 {%- endmacro %}
 
 {% macro spark__arg_min_by(value, keys) -%}
@@ -87,7 +89,7 @@
 {%- endmacro %}
 
 {% macro default__arg_max_by(value, keys) -%}
-    arg_max({{ value }}, { {% for key in keys %}'k{{ loop.index }}': {{ key }}{% if not loop.last %}, {% endif %}{% endfor %} })
+    arg_max_null({{ value }}, { {% for key in keys %}'k{{ loop.index }}': {{ key }}{% if not loop.last %}, {% endif %}{% endfor %} })
 {%- endmacro %}
 
 {% macro spark__arg_max_by(value, keys) -%}

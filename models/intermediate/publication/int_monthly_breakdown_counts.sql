@@ -157,42 +157,48 @@ pathway_programmes as (
 ),
 
 -- V011: PsychotropicIndicator_First / _Last = the medication code of the first and last treatment
--- session that is a care contact (IET logs carry none), by date, time and contact key
+-- session that is a care contact (IET logs carry none), by date, time and contact key: one aggregate
+-- per pathway-month picks both (rule medication_first_last_by_aggregate; the orderings of the ranking
+-- windows it replaces: first = date, time with a missing time first, key; last = date descending, time
+-- descending with a missing time last, key descending; a missing date last in both)
 session_medication as (
     select
         contacts.pathway_key,
         contacts.reporting_period_start,
-        contacts.psychotropic_medication_code,
-        row_number() over (
-            partition by contacts.pathway_key, contacts.reporting_period_start
-            order by contacts.care_contact_date, contacts.care_contact_time nulls first, contacts.care_contact_key
-        ) as from_first,
-        row_number() over (
-            partition by contacts.pathway_key, contacts.reporting_period_start
-            order by
-                contacts.care_contact_date desc,
-                contacts.care_contact_time desc nulls last,
-                contacts.care_contact_key desc
-        ) as from_last
+        {{ arg_min_by('contacts.psychotropic_medication_code', [
+            'contacts.care_contact_date is null',
+            "coalesce(contacts.care_contact_date, cast('1900-01-01' as date))",
+            'contacts.care_contact_time is not null',
+            "coalesce(contacts.care_contact_time, '')",
+            'contacts.care_contact_key'
+        ]) }} as first_medication_code,
+        {{ arg_max_by('contacts.psychotropic_medication_code', [
+            'contacts.care_contact_date is not null',
+            "coalesce(contacts.care_contact_date, cast('1900-01-01' as date))",
+            'contacts.care_contact_time is not null',
+            "coalesce(contacts.care_contact_time, '')",
+            'contacts.care_contact_key'
+        ]) }} as last_medication_code
     from contacts
     inner join finished_courses
         on
             contacts.pathway_key = finished_courses.pathway_key
             and contacts.reporting_period_start = finished_courses.reporting_period_start
     where contacts.is_treatment_session
+    group by contacts.pathway_key, contacts.reporting_period_start
 ),
 
 medication_status as (
     select
         session_medication.pathway_key,
         session_medication.reporting_period_start,
-        bool_or(case when session_medication.from_first = 1 then medication.is_prescribed end) as first_prescribed,
-        bool_or(case when session_medication.from_last = 1 then medication.is_prescribed end) as last_prescribed
+        first_medication.is_prescribed as first_prescribed,
+        last_medication.is_prescribed as last_prescribed
     from session_medication
-    left join medication
-        on session_medication.psychotropic_medication_code = medication.psychotropic_medication_code
-    where session_medication.from_first = 1 or session_medication.from_last = 1
-    group by session_medication.pathway_key, session_medication.reporting_period_start
+    left join medication as first_medication
+        on session_medication.first_medication_code = first_medication.psychotropic_medication_code
+    left join medication as last_medication
+        on session_medication.last_medication_code = last_medication.psychotropic_medication_code
 ),
 
 categories as (
