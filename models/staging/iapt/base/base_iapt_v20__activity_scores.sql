@@ -1,5 +1,8 @@
 -- v2.0 IDS607 coded scored assessments of care activities, dated by their care contact (via IDS202
 -- then IDS201 of the same submission; derivation-rules.md 3.1), whether or not the contact was attended.
+-- The activities and contacts are read from in-use submissions too, and joined on the submission's month
+-- as well as its id (the same submission has one month): a month filter on this view (an incremental
+-- build's) then reaches all three tables, not only the scores (rule score_dates_read_from_the_months_built).
 with
 
 scores as (
@@ -8,20 +11,22 @@ scores as (
 
 activities as (
     select
-        _submission_id as submission_id,
+        submission_id,
+        reporting_period_start,
         trim(careactid) as care_act_id,
         trim(carecontactid) as care_contact_id
-    from {{ source('landing', 'ids202careactivity') }}
+    from ({{ in_use_rows(source('landing', 'ids202careactivity'), '2.0') }}) as in_use_activities
 ),
 
 contacts as (
     select
-        _submission_id as submission_id,
+        submission_id,
+        reporting_period_start,
         trim(carecontactid) as care_contact_id,
         trim(servicerequestid) as service_request_id,
         {{ parse_submitted_date('carecontdate', '2.0') }} as care_contact_date,
         nullif(trim(careconttime), '') as care_contact_time
-    from {{ source('landing', 'ids201carecontact') }}
+    from ({{ in_use_rows(source('landing', 'ids201carecontact'), '2.0') }}) as in_use_contacts
 ),
 
 joined as (
@@ -40,9 +45,15 @@ joined as (
         contacts.care_contact_time as score_time
     from scores
     inner join activities
-        on scores.submission_id = activities.submission_id and trim(scores.careactid) = activities.care_act_id
+        on
+            scores.reporting_period_start = activities.reporting_period_start
+            and scores.submission_id = activities.submission_id
+            and trim(scores.careactid) = activities.care_act_id
     inner join contacts
-        on activities.submission_id = contacts.submission_id and activities.care_contact_id = contacts.care_contact_id
+        on
+            activities.reporting_period_start = contacts.reporting_period_start
+            and activities.submission_id = contacts.submission_id
+            and activities.care_contact_id = contacts.care_contact_id
 )
 
 select * from joined
