@@ -122,46 +122,32 @@ listed_categories as (
     where coalesce(fallback_for, '') = ''
 ),
 
--- the fallback categories as one row (rule categories_and_bands_by_equality_joins): a constant per
--- variable, not a join of every patient-month each
-fallbacks as (
+-- the fallback categories and bands as one row each (rule categories_and_bands_by_equality_joins): a
+-- constant per variable, not a join of every patient-month each
+category_fallbacks as (
     select
         {% for variable_id, column, alias in coded_variables -%}
-            {% for fallback in ['invalid', 'missing'] -%}
-                max(
-                    case when variable_id = '{{ variable_id }}' and fallback_for = '{{ fallback }}' then category end
-                ) as {{ variable_id | lower }}_{{ fallback }},
-            {% endfor -%}
-        {% endfor -%}
-        {% for variable_id in banded_variables -%}
-            max(
-                case when band_variable_id = '{{ variable_id }}' then band_fallback end
-            ) as band_{{ variable_id | lower }}_missing{% if not loop.last %},{% endif %}
+            max(case when variable_id = '{{ variable_id }}' and fallback_for = 'invalid' then category end)
+                as {{ variable_id | lower }}_invalid,
+            max(case when variable_id = '{{ variable_id }}' and fallback_for = 'missing' then category end)
+                as {{ variable_id | lower }}_missing{% if not loop.last %},{% endif %}
         {% endfor %}
-    from (
-        select
-            variable_id,
-            fallback_for,
-            category,
-            null as band_variable_id,
-            null as band_fallback
-        from categories
-        where fallback_for in ('invalid', 'missing')
-        union all
-        select
-            null as variable_id,
-            null as fallback_for,
-            null as category,
-            variable_id as band_variable_id,
-            age_band as band_fallback
-        from age_bands
-        where is_fallback
-    ) as fallback_rows
+    from categories
+),
+
+band_fallbacks as (
+    select
+        {% for variable_id in banded_variables -%}
+            max(case when variable_id = '{{ variable_id }}' and is_fallback then age_band end)
+                as band_{{ variable_id | lower }}_missing{% if not loop.last %},{% endif %}
+        {% endfor %}
+    from age_bands
 ),
 
 -- age bands on the age at the end of the reporting period (Age_RP_EndDate): each age the month's
 -- patients have is placed in its band of every banded variable once, and the patient-months join that
--- lookup by equality (a band's range condition, joined to every patient-month, was a nested-loop join)
+-- lookup by equality (a band's range condition, joined to every patient-month, was a nested-loop join).
+-- Read from the staging table, not the `patients` CTE: DuckDB materialises a CTE read twice.
 ages as (
     select distinct age_at_period_end as age
     from {{ ref('stg_iapt__patients') }}
@@ -193,19 +179,20 @@ categorised as (
             coalesce(
                 listed_{{ variable_id | lower }}.category,
                 case
-                    when patient_items.{{ column }} is null then fallbacks.{{ variable_id | lower }}_missing
-                    else fallbacks.{{ variable_id | lower }}_invalid
+                    when patient_items.{{ column }} is null then category_fallbacks.{{ variable_id | lower }}_missing
+                    else category_fallbacks.{{ variable_id | lower }}_invalid
                 end
             ) as {{ alias }},
         {% endfor -%}
         {% for variable_id, alias in banded_aliases -%}
             case
-                when patient_items.age_at_period_end is null then fallbacks.band_{{ variable_id | lower }}_missing
+                when patient_items.age_at_period_end is null then band_fallbacks.band_{{ variable_id | lower }}_missing
                 else age_lookup.band_{{ variable_id | lower }}
             end as {{ alias }}{% if not loop.last %},{% endif %}
         {% endfor %}
     from patient_items
-    cross join fallbacks
+    cross join category_fallbacks
+    cross join band_fallbacks
     {% for variable_id, column, alias in coded_variables -%}
         left join listed_categories as listed_{{ variable_id | lower }}
             on
