@@ -354,6 +354,14 @@ def report() -> None:
                 + (f", and it is {floor_seconds / script:.1f}x the DuckDB script" if script else "")
                 + "."
             )
+        month_note = next((s.get("note", "") for s in run["stages"] if s["name"] == "write_floor_month"), "")
+        if month_note and seconds.get("dbt_models") and "dbt_incremental" in seconds:
+            month_seconds = float(month_note.split()[2])
+            floor += (
+                f" The incremental month's write floor (its rows of the same tables): **{month_seconds:,.1f} s**, "
+                f"{100 * month_seconds / seconds['dbt_models']:.0f}% of the full build; the month's `dbt run` is "
+                f"{seconds['dbt_incremental'] / month_seconds:.2f}x it."
+            )
         lines += [
             f"### {run['scale']} ({run['started']}, {run['machine']})",
             "",

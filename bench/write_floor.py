@@ -1,8 +1,9 @@
 """The write floor of a built warehouse: the time DuckDB takes only to write the tables the build wrote.
 
-Every table dbt built (every schema but `landing` and `main`, ledger tables left out) is copied, one at a
-time, from the built warehouse (attached read-only) into a new DuckDB file with the same storage format,
-memory limit and threads as a build, and checkpointed. Nothing is computed: the copy reads finished rows.
+Every table dbt built (every schema but `landing` and `main`, ledger tables left out) is read, one at a
+time, from the built warehouse (attached read-only) into an in-memory temporary table (not timed), then
+written from there into a new DuckDB file with the same storage format, memory limit and threads as a
+build, and checkpointed (timed). Nothing is computed or read from disk in the timed part.
 So no build of these tables, on this machine, can take less than this; it is the floor against which the
 2x-the-script target (issue 8) is read. With `--month`, only the rows of that reporting month onwards
 (tables with `reporting_period_start`): the floor of an incremental month.
@@ -77,13 +78,16 @@ def main() -> None:
             if args.month and not has_month:
                 continue
             where = f" where reporting_period_start >= date '{args.month}'" if args.month else ""
+            # read first (untimed) into a temporary table, so only the write is timed
+            con.execute(f'create temp table finished as select * from built."{schema}"."{table}"{where}')
             started = time.perf_counter()
-            con.execute(f'create table "{schema}__{table}" as select * from built."{schema}"."{table}"{where}')
+            con.execute(f'create table "{schema}__{table}" as select * from finished')
             con.execute("checkpoint")
             seconds = time.perf_counter() - started
             counted = con.execute(f'select count(*) from "{schema}__{table}"').fetchone()
             rows = int(counted[0]) if counted else 0
             con.execute(f'drop table "{schema}__{table}"')
+            con.execute("drop table finished")
             con.execute("checkpoint")
             timings.append({"table": f"{schema}.{table}", "seconds": round(seconds, 2), "rows": rows})
             print(f"{seconds:8.2f} s {rows:>12,} {schema}.{table}", flush=True)
